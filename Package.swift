@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+// verify-snippets: run untrusted Python math snippets in confined fork servers and check what they
+// print against the result written in LaTeX.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+// _GNU_SOURCE once for every C target (clone flags, close_range, pidfd, F_DUPFD_CLOEXEC).
+let cSettings: [CSetting] = [
+    .define("_GNU_SOURCE"),
+    .unsafeFlags(["-Wall", "-Wextra", "-Wno-unused-parameter"]),
+]
+
+let package = Package(
+    name: "verify-snippets",
+    products: [
+        .library(name: "SnippetSandbox", targets: ["SnippetSandbox"]),
+        .executable(name: "snippet-server", targets: ["snippet-server"]),
+    ],
+    dependencies: [
+    ],
+    targets: [
+        // Debian's libpython3.11 (pkg-config python3-embed) and libseccomp.
+        .systemLibrary(
+            name: "CPython",
+            path: "CPython",
+            pkgConfig: "python3-embed",
+            providers: [.apt(["libpython3-dev", "libseccomp-dev"])]
+        ),
+        // The frame layout shared by the C server and the Swift side; the only C the Swift side sees.
+        .target(
+            name: "CSnippetProtocol",
+            cSettings: cSettings
+        ),
+        .target(
+            name: "CSnippetServer",
+            dependencies: ["CPython", "CSnippetProtocol"],
+            cSettings: cSettings
+        ),
+        .executableTarget(
+            name: "snippet-server",
+            dependencies: ["CSnippetServer"],
+            cSettings: cSettings
+        ),
+        .target(
+            name: "SnippetSandbox",
+            dependencies: ["CSnippetProtocol"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SnippetSandboxTests",
+            dependencies: ["SnippetSandbox", "snippet-server"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,44 @@
+// How a pool of fork servers is set up: how many, what they preload, where the server binary is.
+
+/// Settings for a `ServerPool`.
+public struct SandboxConfiguration: Sendable, Hashable {
+    /// Fork servers, each running one child at a time. Default: one per core.
+    public var servers: Int
+    /// Modules each server imports once, before any snippet, so snippets pay nothing for them.
+    public var preload: [String]
+    /// Limits applied to every snippet unless a call passes its own.
+    public var limits: SandboxLimits
+    /// Protections the caller agrees to do without when the kernel lacks them. Empty by
+    /// default: a missing protection stops the pool from starting.
+    public var acceptMissing: Set<Protection>
+    /// The `snippet-server` executable. Nil: `VERIFY_SNIPPETS_SERVER` from the environment, else
+    /// the `snippet-server` beside the running executable.
+    public var serverExecutable: String?
+    /// Where each server makes its private scratch folder (the only place a snippet may write).
+    /// Outside /tmp and /dev/shm on purpose: those are shared with everything else.
+    public var scratchRoot: String
+
+    public static let defaultPreload = [
+        "math", "cmath", "fractions", "decimal", "itertools", "functools", "statistics",
+        "random", "re", "numpy", "sympy", "scipy",
+    ]
+
+    public init(
+        servers: Int = SandboxConfiguration.defaultServerCount,
+        preload: [String] = SandboxConfiguration.defaultPreload,
+        limits: SandboxLimits = .default,
+        acceptMissing: Set<Protection> = [],
+        serverExecutable: String? = nil,
+        scratchRoot: String = "/var/tmp"
+    ) {
+        self.servers = max(1, servers)
+        self.preload = preload
+        self.limits = limits
+        self.acceptMissing = acceptMissing
+        self.serverExecutable = serverExecutable
+        self.scratchRoot = scratchRoot
+    }
+
+    /// One server per core the process may run on.
+    public static var defaultServerCount: Int { max(1, availableCores()) }
+}
