@@ -102,11 +102,8 @@ public final class ServerPool: Sendable {
 
     /// Kills one server with SIGKILL (by its own pid) and returns that pid; the next snippet
     /// on it restarts it. For tests of the restart path.
-    public func killServerForTesting(_ index: Int) async -> Int32? {
-        let server = servers[index]
-        return await withCheckedContinuation { continuation in
-            server.queue.async { continuation.resume(returning: server.killForTesting()) }
-        }
+    public func killServerForTesting(_ index: Int) -> Int32? {
+        servers[index].killForTesting()
     }
 
     private static func stop(_ servers: [ForkServer]) async {
