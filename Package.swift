@@ -56,6 +56,11 @@ let package = Package(
             dependencies: ["CSnippetProtocol", "CSystemShims"],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "snippet-benchmark",
+            dependencies: ["SnippetSandbox"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SnippetSandboxTests",
             dependencies: ["SnippetSandbox", "snippet-server"],

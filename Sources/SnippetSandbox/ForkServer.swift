@@ -121,11 +121,16 @@ final class ForkServer: @unchecked Sendable {
         waitpid(p.pid, &status, 0)
     }
 
+    /// The running server's pid, from any thread.
+    var processID: pid_t? {
+        let pid = runningPID.load(ordering: .acquiring)
+        return pid > 0 ? pid : nil
+    }
+
     /// Sends SIGKILL to the server process (by its own pid only), even mid-snippet: callable
     /// from any thread, for tests of the restart path.
     func killForTesting() -> pid_t? {
-        let pid = runningPID.load(ordering: .acquiring)
-        guard pid > 0 else { return nil }
+        guard let pid = processID else { return nil }
         kill(pid, SIGKILL)
         return pid
     }

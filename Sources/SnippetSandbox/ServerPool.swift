@@ -95,6 +95,12 @@ public final class ServerPool: Sendable {
         }
     }
 
+    /// The pids of the servers running now (a dead one is left out until it restarts), for
+    /// monitoring their memory and CPU from outside.
+    public var serverProcessIDs: [Int32] {
+        servers.compactMap { $0.processID }
+    }
+
     /// Stops every server: closes its pipe and reaps it. Call once, when done.
     public func shutdown() async {
         await Self.stop(servers)
