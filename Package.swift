@@ -66,5 +66,10 @@ let package = Package(
             dependencies: ["SnippetSandbox", "snippet-server"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "SandboxSecurityTests",
+            dependencies: ["SnippetSandbox", "snippet-server"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
