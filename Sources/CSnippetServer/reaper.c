@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -37,9 +38,16 @@ static int high_pipe(int fds[2]) {
 static int drain(int fd, struct vs_capture *buf, size_t cap) {
     for (;;) {
         if (buf->capacity - buf->length < 65536) {
+            /* Not realloc: the old block would keep a copy of this output in freed memory,
+             * which the next child inherits. */
             size_t grown = buf->capacity ? buf->capacity * 2 : 65536 * 2;
-            char *p = realloc(buf->data, grown);
+            char *p = malloc(grown);
             if (!p) return -1;
+            if (buf->data) {
+                memcpy(p, buf->data, buf->length);
+                explicit_bzero(buf->data, buf->capacity);
+                free(buf->data);
+            }
             buf->data = p;
             buf->capacity = grown;
         }

@@ -1,8 +1,8 @@
 // Each confinement promise as its own test, attacked for real inside the sandbox.
 
-import Foundation
 import Glibc
 import SnippetSandbox
+import TestSupport
 import Testing
 
 extension SandboxTests {
@@ -24,7 +24,9 @@ struct ConfinementTests {
         let path = Self.plantCanary(secret)
         defer { unlink(path) }
         let run = try await SharedPool.get().run("print(open('\(path)').read())")
-        #expect(run.outcome == .exception(type: "PermissionError", message: "[Errno 13] Permission denied: '\(path)'"), run.explanation)
+        // As root the child does not even see /var/tmp (its own file-system view); elsewhere
+        // Landlock refuses the open. Either way: an exception, and no secret.
+        #expect(run.outcome.kind == .exception, run.explanation)
         #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret))
         for secretFile in ["/etc/shadow", "/etc/passwd", "/proc/1/environ", "/root/.bash_history"] {
             let probe = try await SharedPool.get().run("print(open('\(secretFile)').read())")
@@ -131,7 +133,7 @@ struct ConfinementTests {
                 pass
             """, limits: limits)
         #expect(run.outcome == .timeout(.cpu), run.explanation)
-        #expect(run.usage.wallTime < .seconds(5))
+        #expect(run.usage.wallTime < .seconds(10), "killed by the CPU limit, before the wall clock")
     }
 
     @Test func sleepingThreadsDoNotOutliveTheWallClock() async throws {
@@ -178,44 +180,3 @@ struct ConfinementTests {
 }
 }
 
-/// Live processes of the sandbox user (nobody) whose parent is not a fork server running as root.
-///
-/// A confined child's parent is always its server; a grandchild's would be the child, or init
-/// once the child is gone. Other tests' children may be running meanwhile, so those are allowed.
-func strayProcesses() -> [Int32] {
-    guard let dir = opendir("/proc") else { return [] }
-    defer { closedir(dir) }
-    var strays: [Int32] = []
-    while let entry = readdir(dir) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        guard let pid = Int32(name), owner(pid) == 65534 else { continue }
-        let parent = parentPID(pid)
-        if owner(parent) != 0 || command(parent) != "snippet-server" { strays.append(pid) }
-    }
-    return strays
-}
-
-private func owner(_ pid: Int32) -> uid_t? {
-    var st = stat()
-    return stat("/proc/\(pid)", &st) == 0 ? st.st_uid : nil
-}
-
-private func readProc(_ pid: Int32, _ file: String) -> String {
-    guard let f = fopen("/proc/\(pid)/\(file)", "r") else { return "" }
-    defer { fclose(f) }
-    var buffer = [CChar](repeating: 0, count: 4096)
-    let n = fread(&buffer, 1, buffer.count - 1, f)
-    return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-}
-
-private func command(_ pid: Int32) -> String {
-    readProc(pid, "comm").trimmingCharacters(in: .whitespacesAndNewlines)
-}
-
-/// Field 4 of /proc/PID/stat, after the parenthesised command name.
-private func parentPID(_ pid: Int32) -> Int32 {
-    let stat = readProc(pid, "stat")
-    guard let close = stat.lastIndex(of: ")") else { return 0 }
-    let fields = stat[stat.index(after: close)...].split(separator: " ")
-    return fields.count > 1 ? Int32(fields[1]) ?? 0 : 0
-}
