@@ -19,8 +19,11 @@ let package = Package(
     products: [
         .library(name: "SnippetSandbox", targets: ["SnippetSandbox"]),
         .executable(name: "snippet-server", targets: ["snippet-server"]),
+        .library(name: "SnippetVerifier", targets: ["SnippetVerifier"]),
+        .executable(name: "verify-snippets", targets: ["verify-snippets"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         // Debian's libpython3.11 (pkg-config python3-embed) and libseccomp.
@@ -48,6 +51,32 @@ let package = Package(
         .target(
             name: "SnippetSandbox",
             dependencies: ["CSnippetProtocol"],
+            swiftSettings: swiftSettings
+        ),
+        // Record formats, batch verification, verdicts, resume, shards, summary. Pipelines link it.
+        .target(
+            name: "SnippetVerifier",
+            dependencies: ["SnippetSandbox"],
+            swiftSettings: swiftSettings
+        ),
+        // The command-line checker; it spawns the `snippet-server` built beside it.
+        .executableTarget(
+            name: "verify-snippets",
+            dependencies: [
+                "SnippetVerifier",
+                "SnippetSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SnippetVerifierTests",
+            dependencies: ["SnippetVerifier", "SnippetSandbox"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VerifySnippetsCLITests",
+            dependencies: ["verify-snippets", "snippet-server"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
