@@ -8,10 +8,10 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-// _GNU_SOURCE once for every C target (clone flags, close_range, pidfd, F_DUPFD_CLOEXEC).
+// _GNU_SOURCE once for every C target (clone flags, close_range, pidfd, F_DUPFD_CLOEXEC). No
+// unsafeFlags: pipelines depend on this package, and SwiftPM refuses those in dependencies.
 let cSettings: [CSetting] = [
     .define("_GNU_SOURCE"),
-    .unsafeFlags(["-Wall", "-Wextra", "-Wno-unused-parameter"]),
 ]
 
 let package = Package(
@@ -41,16 +41,22 @@ let package = Package(
         .target(
             name: "CSnippetServer",
             dependencies: ["CPython", "CSnippetProtocol"],
-            cSettings: cSettings
+            cSettings: cSettings,
+            linkerSettings: [.linkedLibrary("seccomp")]
         ),
         .executableTarget(
             name: "snippet-server",
             dependencies: ["CSnippetServer"],
             cSettings: cSettings
         ),
+        // GNU calls Swift's Glibc module does not import (pipe2, sched_getaffinity).
+        .target(
+            name: "CSystemShims",
+            cSettings: cSettings
+        ),
         .target(
             name: "SnippetSandbox",
-            dependencies: ["CSnippetProtocol"],
+            dependencies: ["CSnippetProtocol", "CSystemShims"],
             swiftSettings: swiftSettings
         ),
         // Record formats, batch verification, verdicts, resume, shards, summary. Pipelines link it.

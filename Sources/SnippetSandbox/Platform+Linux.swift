@@ -1,20 +1,22 @@
 // The few facts about the running system that the Swift side reads from Glibc.
 
+internal import CSystemShims
 import Glibc
 
 /// Cores this process may run on (its affinity mask), not the machine's total.
 func availableCores() -> Int {
-    var set = cpu_set_t()
-    if sched_getaffinity(0, MemoryLayout<cpu_set_t>.size, &set) == 0 {
-        let count = withUnsafeBytes(of: &set) { bytes in
-            bytes.reduce(0) { $0 + $1.nonzeroBitCount }
-        }
-        if count > 0 { return count }
-    }
-    return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    let cores = Int(vs_affinity_cores())
+    return cores > 0 ? cores : Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
 }
 
-/// "ENOENT: No such file or directory" for an errno value.
+/// "No such file or directory" for ENOENT.
 func errnoName(_ code: Int32) -> String {
     String(cString: strerror(code))
+}
+
+/// pipe2(O_CLOEXEC); returns (read end, write end).
+func makePipe() -> (read: Int32, write: Int32)? {
+    var fds: [Int32] = [-1, -1]
+    guard vs_pipe_cloexec(&fds) == 0 else { return nil }
+    return (fds[0], fds[1])
 }

@@ -1,0 +1,82 @@
+/* The confinement of one child: what the server prepares once, and the ordered steps each
+ * child applies to itself before any snippet code runs. */
+#ifndef VS_CONFINE_H
+#define VS_CONFINE_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "snippet_protocol.h"
+
+/* The id a root server drops its children to: nobody/nogroup on Debian. */
+#define VS_SANDBOX_UID 65534
+#define VS_SANDBOX_GID 65534
+
+/* Descriptors a child keeps while it confines itself; everything above is closed first. */
+#define VS_CHILD_STATUS_FD 3   /* write end of the setup-status pipe, closed once confined */
+#define VS_CHILD_RULESET_FD 4  /* the Landlock ruleset, closed once applied */
+
+/* The compiled seccomp program, built once per server (seccomp_policy.c). */
+struct vs_seccomp_program {
+    void *filter; /* struct sock_filter[] */
+    unsigned short length;
+};
+
+/* Where a child's trapped system calls are recorded: a page shared with the server. */
+struct vs_violation_record {
+    volatile uint32_t count;
+    volatile int32_t first_syscall;
+    volatile uint32_t first_arch;
+};
+
+/* Everything the server prepares once and every child applies. */
+struct vs_confinement {
+    uint32_t protections;      /* enum vs_protection bits to apply */
+    bool drop_privileges;      /* running as root: drop to VS_SANDBOX_UID */
+    int landlock_ruleset_fd;   /* -1 when Landlock is not applied */
+    struct vs_seccomp_program seccomp;
+    struct vs_violation_record *violations;
+};
+
+/* A child that fails a step writes this to its status pipe, then exits VS_EXIT_SETUP_FAILED. */
+struct vs_setup_failure {
+    int32_t error;    /* errno */
+    char step[60];    /* the call that failed, e.g. "setrlimit(RLIMIT_AS)" */
+};
+
+/* Exit statuses the child's runner uses to say how the snippet ended (interpreter.c). */
+enum vs_child_exit {
+    VS_EXIT_COMPLETED = 0,
+    VS_EXIT_EXCEPTION = 120,
+    VS_EXIT_SYNTAX_ERROR = 121,
+    VS_EXIT_MEMORY_ERROR = 122,
+    VS_EXIT_SETUP_FAILED = 123,
+};
+
+/* child.c: the ordered sequence; on failure reports through VS_CHILD_STATUS_FD and _exits. */
+void vs_confine_child(const struct vs_confinement *c, const struct vs_request *req,
+                      int stdout_fd, int stderr_fd, int status_fd, pid_t server_pid);
+
+/* limits.c */
+int vs_apply_rlimits(const struct vs_request *req, const char **step);
+
+/* privileges.c */
+int vs_drop_privileges(const char **step);
+
+/* landlock.c */
+int vs_landlock_abi(void);
+int vs_landlock_build_ruleset(int abi, const char *const *read_paths, size_t n_read,
+                              const char *scratch_dir, uint32_t *protections);
+int vs_landlock_restrict(int ruleset_fd, const char **step);
+
+/* seccomp_policy.c */
+bool vs_seccomp_available(void);
+int vs_seccomp_build(struct vs_seccomp_program *out);
+int vs_seccomp_install(const struct vs_seccomp_program *p, struct vs_violation_record *v,
+                       const char **step);
+const char *vs_syscall_name(int32_t nr, uint32_t arch, char *buf, size_t len);
+
+#endif

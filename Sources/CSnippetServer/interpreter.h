@@ -1,0 +1,23 @@
+/* The embedded interpreter: initialised once per server, run once per child. */
+#ifndef VS_INTERPRETER_H
+#define VS_INTERPRETER_H
+
+#include <stddef.h>
+
+/* Initialises CPython, imports `preload` (comma-separated), warms sympy's caches and freezes
+ * the heap. On failure returns -1 and writes the reason into `error`. */
+int vs_interpreter_init(const char *preload, const char *scratch_dir, char *error, size_t error_len);
+
+/* Directories and files a child must be able to read (NULL-terminated; owned by the
+ * interpreter module): the interpreter's library paths and what lazy imports need. */
+const char *const *vs_interpreter_read_paths(size_t *count);
+
+/* In the child, confined: runs the source as __main__ and returns the child's exit status
+ * (enum vs_child_exit). */
+int vs_interpreter_run(const char *source, size_t length);
+
+void vs_interpreter_before_fork(void);
+void vs_interpreter_after_fork_parent(void);
+void vs_interpreter_after_fork_child(void);
+
+#endif

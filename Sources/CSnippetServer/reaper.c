@@ -1,0 +1,226 @@
+/* One child's life seen from the server: fork, capped capture of stdout and stderr, the
+ * wall-clock kill of its process group, reaping, and the exit status turned into an outcome. */
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "interpreter.h"
+#include "log.h"
+#include "reaper.h"
+
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* A pipe whose two ends sit at 10 and above (see arrange_descriptors in child.c). */
+static int high_pipe(int fds[2]) {
+    int raw[2];
+    if (pipe2(raw, O_CLOEXEC) != 0) return -errno;
+    for (int i = 0; i < 2; i++) {
+        fds[i] = fcntl(raw[i], F_DUPFD_CLOEXEC, 10);
+        close(raw[i]);
+    }
+    if (fds[0] < 0 || fds[1] < 0) return -EMFILE;
+    return 0;
+}
+
+/* Appends what is readable now. Returns 1 at end of file, -1 when the cap was passed (what
+ * fits is kept), 0 otherwise. */
+static int drain(int fd, struct vs_capture *buf, size_t cap) {
+    for (;;) {
+        if (buf->capacity - buf->length < 65536) {
+            size_t grown = buf->capacity ? buf->capacity * 2 : 65536 * 2;
+            char *p = realloc(buf->data, grown);
+            if (!p) return -1;
+            buf->data = p;
+            buf->capacity = grown;
+        }
+        ssize_t n = read(fd, buf->data + buf->length, buf->capacity - buf->length);
+        if (n == 0) return 1;
+        if (n < 0) return (errno == EAGAIN || errno == EINTR) ? 0 : 1;
+        buf->length += (size_t)n;
+        if (buf->length > cap) {
+            buf->length = cap;
+            return -1;
+        }
+    }
+}
+
+static void kill_group(pid_t pid) {
+    kill(-pid, SIGKILL);
+    kill(pid, SIGKILL);
+}
+
+struct watch {
+    int out_fd, err_fd, pidfd;
+    bool killed_wall, killed_output;
+};
+
+/* Reads both pipes until the child is gone and both are at end of file, killing the child's
+ * group at the deadline or when either stream passes the cap. */
+static void watch_child(pid_t pid, struct watch *w, const struct vs_request *req,
+                        struct vs_result *r, uint64_t start) {
+    const uint64_t deadline = start + req->wall_ms * 1000000u;
+    uint64_t exited_at = 0;
+    bool exited = false;
+    for (;;) {
+        struct pollfd fds[3] = {{.fd = w->out_fd, .events = POLLIN},
+                                {.fd = w->err_fd, .events = POLLIN},
+                                {.fd = exited ? -1 : w->pidfd, .events = POLLIN}};
+        if (w->out_fd < 0 && w->err_fd < 0 && exited) return;
+        uint64_t now = now_ns();
+        int timeout_ms = -1;
+        if (exited) {
+            /* Pipes normally reach end of file as the child dies; bound the wait anyway. */
+            if (now > exited_at + 1000000000u) return;
+            timeout_ms = (int)((exited_at + 1000000000u - now) / 1000000u) + 1;
+        } else if (!w->killed_wall && !w->killed_output) {
+            if (now >= deadline) {
+                kill_group(pid);
+                w->killed_wall = true;
+                continue;
+            }
+            timeout_ms = (int)((deadline - now + 999999u) / 1000000u);
+        }
+        int n = poll(fds, 3, timeout_ms);
+        if (n < 0 && errno != EINTR) {
+            PLOG_E("poll");
+            kill_group(pid);
+            return;
+        }
+        int *ends[2] = {&w->out_fd, &w->err_fd};
+        struct vs_capture *bufs[2] = {&r->out, &r->err};
+        for (int i = 0; i < 2; i++) {
+            if (*ends[i] < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            int rc = drain(*ends[i], bufs[i], req->output_bytes);
+            if (rc < 0 && !w->killed_output && !w->killed_wall) {
+                /* Blocks an output flood: stop at the cap instead of buffering gigabytes. */
+                kill_group(pid);
+                w->killed_output = true;
+            }
+            if (rc != 0) {
+                close(*ends[i]);
+                *ends[i] = -1;
+            }
+        }
+        if (!exited && (fds[2].revents & POLLIN)) {
+            exited = true;
+            exited_at = now_ns();
+            kill_group(pid); /* nothing of its group may outlive it */
+        }
+    }
+}
+
+static void classify(int wstatus, const struct watch *w, const struct vs_request *req,
+                     const struct vs_confinement *c, int status_fd, struct vs_result *r) {
+    struct vs_response *h = &r->header;
+    struct vs_setup_failure failure;
+    if (read(status_fd, &failure, sizeof failure) == (ssize_t)sizeof failure) {
+        failure.step[sizeof failure.step - 1] = '\0';
+        h->outcome = VS_OUTCOME_SETUP_FAILED;
+        h->detail = failure.error;
+        snprintf(r->note, sizeof r->note, "%s", failure.step);
+    } else if (c->violations->count > 0) {
+        h->outcome = VS_OUTCOME_VIOLATION;
+        h->detail = c->violations->first_syscall;
+        vs_syscall_name(c->violations->first_syscall, c->violations->first_arch, r->note, sizeof r->note);
+    } else if (w->killed_output) {
+        h->outcome = VS_OUTCOME_OUTPUT_LIMIT;
+    } else if (w->killed_wall) {
+        h->outcome = VS_OUTCOME_TIMEOUT_WALL;
+    } else if (WIFSIGNALED(wstatus)) {
+        int sig = WTERMSIG(wstatus);
+        bool cpu_spent = h->cpu_ns >= req->cpu_seconds * 1000000000u;
+        if (sig == SIGXCPU || (sig == SIGKILL && cpu_spent)) {
+            h->outcome = VS_OUTCOME_TIMEOUT_CPU;
+        } else if (sig == SIGSYS) {
+            /* Killed by the filter itself: a foreign system-call ABI, or SIGSYS blocked. */
+            h->outcome = VS_OUTCOME_VIOLATION;
+            h->detail = -1;
+            snprintf(r->note, sizeof r->note, "a system call of another ABI, or with SIGSYS blocked");
+        } else {
+            h->outcome = VS_OUTCOME_CRASHED;
+            h->detail = sig;
+        }
+    } else {
+        int code = WEXITSTATUS(wstatus);
+        switch (code) {
+        case VS_EXIT_COMPLETED: h->outcome = VS_OUTCOME_COMPLETED; break;
+        case VS_EXIT_EXCEPTION: h->outcome = VS_OUTCOME_EXCEPTION; break;
+        case VS_EXIT_SYNTAX_ERROR: h->outcome = VS_OUTCOME_SYNTAX_ERROR; break;
+        case VS_EXIT_MEMORY_ERROR: h->outcome = VS_OUTCOME_MEMORY_LIMIT; break;
+        case VS_EXIT_SETUP_FAILED:
+            h->outcome = VS_OUTCOME_SETUP_FAILED;
+            snprintf(r->note, sizeof r->note, "confinement step (unreported)");
+            break;
+        default: h->outcome = VS_OUTCOME_EXITED; h->detail = code; break;
+        }
+    }
+}
+
+int vs_run_request(const struct vs_confinement *c, const struct vs_request *req, const char *code,
+                   struct vs_result *r) {
+    int out[2], err[2], status[2];
+    int rc;
+    if ((rc = high_pipe(out)) || (rc = high_pipe(err)) || (rc = high_pipe(status))) return rc;
+    c->violations->count = 0;
+    c->violations->first_syscall = 0;
+    c->violations->first_arch = 0;
+
+    uint64_t start = now_ns();
+    pid_t server = getpid();
+    vs_interpreter_before_fork();
+    pid_t pid = fork();
+    if (pid == 0) {
+        vs_interpreter_after_fork_child();
+        vs_confine_child(c, req, out[1], err[1], status[1], server);
+        _exit(vs_interpreter_run(code, req->code_length));
+    }
+    vs_interpreter_after_fork_parent();
+    close(out[1]);
+    close(err[1]);
+    close(status[1]);
+    if (pid < 0) {
+        rc = -errno;
+        close(out[0]);
+        close(err[0]);
+        close(status[0]);
+        return rc;
+    }
+    setpgid(pid, pid); /* also here: the group must exist before any kill of it */
+    struct watch w = {.out_fd = out[0], .err_fd = err[0],
+                      .pidfd = (int)syscall(SYS_pidfd_open, pid, 0)};
+    fcntl(out[0], F_SETFL, O_NONBLOCK);
+    fcntl(err[0], F_SETFL, O_NONBLOCK);
+    fcntl(status[0], F_SETFL, O_NONBLOCK);
+    if (w.pidfd < 0) {
+        PLOG_E("pidfd_open");
+        kill_group(pid);
+    } else {
+        watch_child(pid, &w, req, r, start);
+        close(w.pidfd);
+    }
+    if (w.out_fd >= 0) close(w.out_fd);
+    if (w.err_fd >= 0) close(w.err_fd);
+
+    int wstatus = 0;
+    struct rusage ru = {0};
+    while (wait4(pid, &wstatus, 0, &ru) < 0 && errno == EINTR) {
+    }
+    struct vs_response *h = &r->header;
+    h->wall_ns = now_ns() - start;
+    h->cpu_ns = (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000u +
+                (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000u;
+    h->peak_rss_bytes = (uint64_t)ru.ru_maxrss * 1024u;
+    classify(wstatus, &w, req, c, status[0], r);
+    close(status[0]);
+    return 0;
+}

@@ -1,0 +1,84 @@
+/* The one folder a child may write: private to this server, emptied after every child. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "confine.h"
+#include "log.h"
+#include "scratch.h"
+
+/* As root, the folder is a small tmpfs in a mount namespace of the server's own: emptying it is
+ * one remount whatever a snippet left there, and its size and inode count bound what a snippet
+ * can fill. Elsewhere it is a plain folder. */
+static const char vs_tmpfs_options[] = "size=64m,nr_inodes=4096,mode=0700,uid=65534,gid=65534";
+
+static int mount_tmpfs(const char *dir) {
+    return mount("verify-snippets", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, vs_tmpfs_options);
+}
+
+int vs_scratch_create(struct vs_scratch *s, const char *root, bool as_root) {
+    snprintf(s->path, sizeof s->path, "%s/verify-snippets.XXXXXX", root);
+    if (!mkdtemp(s->path)) {
+        PLOG_E("mkdtemp(%s)", s->path);
+        return -errno;
+    }
+    s->tmpfs = false;
+    if (as_root) {
+        if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+            PLOG_E("unshare(CLONE_NEWNS)");
+        } else if (mount_tmpfs(s->path) != 0) {
+            PLOG_E("mount(tmpfs, %s)", s->path);
+        } else {
+            s->tmpfs = true;
+        }
+        if (!s->tmpfs && chown(s->path, VS_SANDBOX_UID, VS_SANDBOX_GID) != 0) {
+            PLOG_E("chown(%s)", s->path);
+            return -errno;
+        }
+    }
+    return 0;
+}
+
+static bool is_empty(const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d) return true;
+    struct dirent *e;
+    bool empty = true;
+    while (empty && (e = readdir(d)))
+        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+    closedir(d);
+    return empty;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+    (void)st;
+    if (ftw->level > 0) (void)(type == FTW_DP ? rmdir(path) : unlink(path)); /* best effort */
+    return 0;
+}
+
+int vs_scratch_wipe(struct vs_scratch *s) {
+    if (is_empty(s->path)) return 0;
+    if (s->tmpfs) {
+        if (umount2(s->path, MNT_DETACH) != 0 || mount_tmpfs(s->path) != 0) {
+            PLOG_E("remounting %s", s->path);
+            return -errno;
+        }
+        return 0;
+    }
+    /* Physical walk: a symlink a snippet left is removed, never followed. */
+    nftw(s->path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+    return is_empty(s->path) ? 0 : -ENOTEMPTY;
+}
+
+void vs_scratch_remove(struct vs_scratch *s) {
+    if (s->tmpfs) umount2(s->path, MNT_DETACH);
+    else vs_scratch_wipe(s);
+    rmdir(s->path);
+}

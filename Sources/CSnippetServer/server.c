@@ -1,0 +1,241 @@
+/* The fork server's main loop: start-up (environment, scratch folder, interpreter, policies),
+ * the hello frame, then one request in, one child, one response out, until end of input. */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "confine.h"
+#include "interpreter.h"
+#include "log.h"
+#include "reaper.h"
+#include "scratch.h"
+#include "snippet_server.h"
+
+struct vs_options {
+    const char *preload;
+    const char *scratch_root;
+    uint32_t accept_missing; /* enum vs_protection bits the caller accepts to do without */
+};
+
+static const struct { const char *name; uint32_t bit; } vs_protection_names[] = {
+    {"seccomp", VS_PROTECT_SECCOMP},           {"landlock-fs", VS_PROTECT_LANDLOCK_FS},
+    {"landlock-net", VS_PROTECT_LANDLOCK_NET}, {"landlock-scope", VS_PROTECT_LANDLOCK_SCOPE},
+    {"unprivileged-user", VS_PROTECT_UNPRIVILEGED}, {"no-new-privs", VS_PROTECT_NO_NEW_PRIVS},
+    {"rlimits", VS_PROTECT_RLIMITS},
+};
+
+static int parse_options(int argc, char **argv, struct vs_options *o, char *error, size_t len) {
+    o->preload = "math";
+    o->scratch_root = "/var/tmp";
+    o->accept_missing = 0;
+    for (int i = 1; i < argc; i += 2) {
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(argv[i], "--preload") == 0 && value) {
+            o->preload = value;
+        } else if (strcmp(argv[i], "--scratch-root") == 0 && value) {
+            o->scratch_root = value;
+        } else if (strcmp(argv[i], "--accept-missing") == 0 && value) {
+            for (size_t k = 0; k < sizeof vs_protection_names / sizeof vs_protection_names[0]; k++)
+                if (strstr(value, vs_protection_names[k].name)) o->accept_missing |= vs_protection_names[k].bit;
+        } else {
+            snprintf(error, len, "unknown option or missing value: %s", argv[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int write_all(int fd, const void *data, size_t length) {
+    const char *p = data;
+    while (length > 0) {
+        ssize_t n = write(fd, p, length);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return -1;
+        p += n;
+        length -= (size_t)n;
+    }
+    return 0;
+}
+
+/* 1: got it all; 0: end of input before the first byte; -1: error or a torn frame. */
+static int read_all(int fd, void *data, size_t length) {
+    char *p = data;
+    size_t got = 0;
+    while (got < length) {
+        ssize_t n = read(fd, p + got, length - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return got == 0 && n == 0 ? 0 : -1;
+        got += (size_t)n;
+    }
+    return 1;
+}
+
+static int send_hello(int fd, bool ok, uint32_t protections, int abi, const char *note) {
+    struct vs_hello h = {.magic = VS_HELLO_MAGIC, .version = VS_PROTOCOL_VERSION, .ok = ok,
+                         .protections = protections, .landlock_abi = (uint32_t)abi,
+                         .server_pid = (uint32_t)getpid(), .note_length = (uint32_t)strlen(note)};
+    return write_all(fd, &h, sizeof h) || write_all(fd, note, h.note_length) ? -1 : 0;
+}
+
+static int send_result(int fd, struct vs_result *r) {
+    struct vs_response *h = &r->header;
+    h->magic = VS_RESPONSE_MAGIC;
+    h->stdout_length = (uint32_t)r->out.length;
+    h->stderr_length = (uint32_t)r->err.length;
+    h->note_length = (uint32_t)strlen(r->note);
+    if (write_all(fd, h, sizeof *h) || write_all(fd, r->out.data, r->out.length) ||
+        write_all(fd, r->err.data, r->err.length) || write_all(fd, r->note, h->note_length))
+        return -1;
+    return 0;
+}
+
+/* Blocks leaking the caller's secrets: whoever started us, the interpreter and every child see
+ * only these variables. HOME and TMPDIR point at the scratch folder; the thread counts keep
+ * OpenBLAS and OpenMP from starting threads of their own. */
+static void reset_environment(const char *scratch) {
+    clearenv();
+    setenv("HOME", scratch, 1);
+    setenv("TMPDIR", scratch, 1);
+    setenv("LANG", "C.UTF-8", 1);
+    setenv("PATH", "/usr/bin:/bin", 1);
+    setenv("OPENBLAS_NUM_THREADS", "1", 1);
+    setenv("OMP_NUM_THREADS", "1", 1);
+    setenv("MKL_NUM_THREADS", "1", 1);
+    setenv("PYTHONHASHSEED", "0", 1);
+}
+
+/* The protocol pipes arrive as stdin and stdout; the interpreter's own stdin and stdout must be
+ * other descriptors (/dev/null here, the capture pipes in each child), so move them up. */
+static int take_protocol_fds(int *request_fd, int *response_fd) {
+    *request_fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 10);
+    *response_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 10);
+    int null = open("/dev/null", O_RDWR);
+    if (*request_fd < 0 || *response_fd < 0 || null < 0) return -1;
+    dup2(null, STDIN_FILENO);
+    dup2(null, STDOUT_FILENO);
+    close(null);
+    return 0;
+}
+
+static uint32_t available_protections(int abi, bool *can_drop) {
+    uint32_t bits = VS_PROTECT_NO_NEW_PRIVS | VS_PROTECT_RLIMITS | VS_PROTECT_UNPRIVILEGED;
+    if (vs_seccomp_available()) bits |= VS_PROTECT_SECCOMP;
+    if (abi >= 1) bits |= VS_PROTECT_LANDLOCK_FS;
+    if (abi >= 4) bits |= VS_PROTECT_LANDLOCK_NET;
+    if (abi >= 6) bits |= VS_PROTECT_LANDLOCK_SCOPE;
+    /* As root we drop to nobody; as anyone else the child is already unprivileged. */
+    *can_drop = geteuid() == 0;
+    return bits;
+}
+
+static void missing_note(uint32_t missing, char *note, size_t len) {
+    size_t used = (size_t)snprintf(note, len, "the kernel lacks:");
+    for (size_t k = 0; k < sizeof vs_protection_names / sizeof vs_protection_names[0]; k++)
+        if ((missing & vs_protection_names[k].bit) && used < len)
+            used += (size_t)snprintf(note + used, len - used, " %s", vs_protection_names[k].name);
+}
+
+int snippet_server_main(int argc, char **argv) {
+    int request_fd, response_fd;
+    if (take_protocol_fds(&request_fd, &response_fd) != 0) {
+        PLOG_E("setting up the protocol descriptors");
+        return 1;
+    }
+    /* Runtimes linked into this executable (libswiftCore's backtracer) catch fatal signals to
+     * spawn a helper; in a confined child that spawn would be a violation, and a crash must stay
+     * a crash. Every disposition starts at its default; Python then sets its own. */
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
+    signal(SIGPIPE, SIG_IGN); /* a vanished client is an EPIPE, then a clean exit */
+    char note[VS_MAX_NOTE_BYTES] = "";
+    struct vs_options opts;
+    if (parse_options(argc, argv, &opts, note, sizeof note) != 0) {
+        send_hello(response_fd, false, 0, 0, note);
+        return 2;
+    }
+    int abi = vs_landlock_abi();
+    bool as_root;
+    uint32_t protections = available_protections(abi, &as_root);
+    struct vs_scratch scratch;
+    if (vs_scratch_create(&scratch, opts.scratch_root, as_root) != 0) {
+        snprintf(note, sizeof note, "cannot create a scratch folder under %s: %s", opts.scratch_root, strerror(errno));
+        send_hello(response_fd, false, protections, abi, note);
+        return 1;
+    }
+    if (chdir(scratch.path) != 0) PLOG_E("chdir(%s)", scratch.path);
+    reset_environment(scratch.path);
+
+    int status = 1;
+    struct vs_confinement c = {.drop_privileges = as_root, .landlock_ruleset_fd = -1};
+    const uint32_t required = VS_PROTECT_SECCOMP | VS_PROTECT_LANDLOCK_FS | VS_PROTECT_UNPRIVILEGED |
+                              VS_PROTECT_NO_NEW_PRIVS | VS_PROTECT_RLIMITS;
+    uint32_t missing = required & ~protections & ~opts.accept_missing;
+    if (missing) {
+        missing_note(missing, note, sizeof note);
+        send_hello(response_fd, false, protections, abi, note);
+        goto out;
+    }
+    if (vs_interpreter_init(opts.preload, scratch.path, note, sizeof note) != 0) {
+        send_hello(response_fd, false, protections, abi, note);
+        goto out;
+    }
+    if ((protections & VS_PROTECT_SECCOMP) && vs_seccomp_build(&c.seccomp) != 0) {
+        send_hello(response_fd, false, protections, abi, "building the seccomp policy failed");
+        goto out;
+    }
+    if (protections & VS_PROTECT_LANDLOCK_FS) {
+        size_t n;
+        const char *const *paths = vs_interpreter_read_paths(&n);
+        int fd = vs_landlock_build_ruleset(abi, paths, n, scratch.path, &c.protections);
+        int high = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 10) : -1;
+        if (fd >= 0) close(fd);
+        if (high < 0) {
+            send_hello(response_fd, false, protections, abi, "building the Landlock ruleset failed");
+            goto out;
+        }
+        c.landlock_ruleset_fd = high;
+    }
+    c.protections |= protections & (VS_PROTECT_SECCOMP | VS_PROTECT_UNPRIVILEGED |
+                                    VS_PROTECT_NO_NEW_PRIVS | VS_PROTECT_RLIMITS);
+    c.violations = mmap(NULL, sizeof *c.violations, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (c.violations == MAP_FAILED) {
+        send_hello(response_fd, false, protections, abi, "mmap of the violation page failed");
+        goto out;
+    }
+    if (send_hello(response_fd, true, c.protections, abi, "") != 0) goto out;
+
+    char *code = malloc(VS_MAX_CODE_BYTES + 1);
+    struct vs_result result = {0};
+    for (;;) {
+        struct vs_request req;
+        int got = read_all(request_fd, &req, sizeof req);
+        if (got == 0) {
+            status = 0; /* the client closed the pipe: done */
+            break;
+        }
+        if (got < 0 || req.magic != VS_REQUEST_MAGIC || req.code_length > VS_MAX_CODE_BYTES ||
+            read_all(request_fd, code, req.code_length) != 1) {
+            LOG_E("malformed request");
+            break;
+        }
+        code[req.code_length] = '\0';
+        memset(&result.header, 0, sizeof result.header);
+        result.out.length = result.err.length = 0;
+        result.note[0] = '\0';
+        int rc = vs_run_request(&c, &req, code, &result);
+        if (rc != 0) {
+            result.header.outcome = VS_OUTCOME_SETUP_FAILED;
+            result.header.detail = -rc;
+            snprintf(result.note, sizeof result.note, "fork server: pipe or fork");
+        }
+        if (vs_scratch_wipe(&scratch) != 0) LOG_E("could not empty %s", scratch.path);
+        if (send_result(response_fd, &result) != 0) break;
+    }
+out:
+    vs_scratch_remove(&scratch);
+    return status;
+}

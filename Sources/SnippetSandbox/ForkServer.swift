@@ -1,0 +1,237 @@
+// One fork-server process seen from Swift: spawn it, read its hello, send requests, read
+// responses, and notice when it is gone. Blocking I/O on a queue of its own.
+
+import Dispatch
+import Glibc
+
+/// A running `snippet-server` process and its two pipes.
+///
+/// Every method except `init` must run on `queue`, the only place its descriptors are touched:
+/// that is what makes the class safe to share (`@unchecked Sendable`). It blocks there, never on
+/// the cooperative pool, so N busy servers cannot starve Swift concurrency.
+final class ForkServer: @unchecked Sendable {
+    let queue: DispatchQueue
+    private let launch: Launch
+    private var process: Process?
+
+    /// How to start a server; the same for every restart.
+    struct Launch: Sendable {
+        var executable: String
+        var arguments: [String]
+        /// How long a server may take to import its preload set and say hello.
+        var startTimeout: Duration = .seconds(120)
+    }
+
+    private struct Process {
+        var pid: pid_t
+        var requests: Int32   // we write requests here
+        var responses: Int32  // and read responses here
+        var hello: WireFormat.Hello
+    }
+
+    init(launch: Launch, label: String) {
+        self.launch = launch
+        self.queue = DispatchQueue(label: label)
+    }
+
+    /// Starts the server if it is not running; returns what it said in its hello.
+    func start() throws(SandboxError) -> WireFormat.Hello {
+        dispatchPrecondition(condition: .onQueue(queue))
+        if let process { return process.hello }
+        let spawned = try spawn()
+        do throws(SandboxError) {
+            let deadline = ContinuousClock.now + launch.startTimeout
+            guard let header = try readExactly(spawned.responses, WireFormat.helloSize, until: deadline),
+                  let hello = WireFormat.hello(header)
+            else {
+                throw SandboxError(.protocolViolation, "\(launch.executable) did not send a valid hello frame")
+            }
+            let note = try readExactly(spawned.responses, hello.noteLength, until: deadline) ?? []
+            guard hello.ok else {
+                let message = String(decoding: note, as: UTF8.self)
+                throw SandboxError(
+                    message.hasPrefix("the kernel lacks") ? .protectionMissing([]) : .serverStartFailed,
+                    "the fork server could not start: \(message)")
+            }
+            process = Process(pid: spawned.pid, requests: spawned.requests, responses: spawned.responses, hello: hello)
+            return hello
+        } catch {
+            terminate(spawned.pid, spawned.requests, spawned.responses)
+            throw error
+        }
+    }
+
+    /// Runs one snippet. Never throws for what the snippet does; a server that dies or stops
+    /// answering is killed, and the snippet gets `.sandboxError` (the next call restarts it).
+    func run(code: String, limits: SandboxLimits) -> SnippetRun {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let process: Process
+        do {
+            process = try self.process ?? { _ = try start(); return self.process! }()
+        } catch {
+            return Self.failure("the fork server could not be restarted: \(error)")
+        }
+        // The server enforces the wall clock itself; this bound only catches a server that hangs.
+        let deadline = ContinuousClock.now + limits.wallTime + .seconds(30)
+        let frame = WireFormat.request(code: code, limits: limits)
+        guard writeAll(process.requests, frame) else {
+            return lost("the fork server stopped reading requests")
+        }
+        do throws(SandboxError) {
+            guard let headerBytes = try readExactly(process.responses, WireFormat.responseSize, until: deadline),
+                  let header = WireFormat.responseHeader(headerBytes, outputLimit: limits.output)
+            else { return lost("the fork server died while running this snippet") }
+            let total = header.stdoutLength + header.stderrLength + header.noteLength
+            guard let body = try readExactly(process.responses, total, until: deadline) else {
+                return lost("the fork server died while answering")
+            }
+            let stdout = String(decoding: body[0..<header.stdoutLength], as: UTF8.self)
+            let stderr = String(decoding: body[header.stdoutLength..<(header.stdoutLength + header.stderrLength)], as: UTF8.self)
+            let note = String(decoding: body[(header.stdoutLength + header.stderrLength)...], as: UTF8.self)
+            let outcome = WireFormat.outcome(code: header.outcome, detail: header.detail, note: note, stderr: stderr)
+            return SnippetRun(outcome: outcome, stdout: stdout, stderr: stderr, usage: header.usage)
+        } catch {
+            return lost("the fork server did not answer in time (\(error.message))")
+        }
+    }
+
+    /// Closes the request pipe (the server exits on end of input) and reaps the process.
+    func stop() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let p = process else { return }
+        process = nil
+        close(p.requests)
+        close(p.responses)
+        var status: Int32 = 0
+        // A server that does not leave within a few seconds of end of input is killed.
+        for _ in 0..<300 {
+            if waitpid(p.pid, &status, WNOHANG) == p.pid { return }
+            usleep(10_000)
+        }
+        kill(p.pid, SIGKILL)
+        waitpid(p.pid, &status, 0)
+    }
+
+    /// Sends SIGKILL to the server process, as a test of restart would (by its own pid only).
+    func killForTesting() -> pid_t? {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let p = process else { return nil }
+        kill(p.pid, SIGKILL)
+        return p.pid
+    }
+
+    private func lost(_ reason: String) -> SnippetRun {
+        if let p = process {
+            terminate(p.pid, p.requests, p.responses)
+            process = nil
+        }
+        return Self.failure(reason)
+    }
+
+    private static func failure(_ reason: String) -> SnippetRun {
+        SnippetRun(outcome: .sandboxError(reason), stdout: "", stderr: "", usage: .zero)
+    }
+
+    private func terminate(_ pid: pid_t, _ requests: Int32, _ responses: Int32) {
+        kill(pid, SIGKILL)
+        close(requests)
+        close(responses)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    }
+
+    // MARK: Spawning
+
+    private func spawn() throws(SandboxError) -> (pid: pid_t, requests: Int32, responses: Int32) {
+        guard let toServer = makePipe() else {
+            throw SandboxError(.spawnFailed, "pipe2 for the fork server's requests failed", errno: errno)
+        }
+        guard let fromServer = makePipe() else {
+            let e = errno
+            close(toServer.read)
+            close(toServer.write)
+            throw SandboxError(.spawnFailed, "pipe2 for the fork server's responses failed", errno: e)
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, toServer.read, STDIN_FILENO)
+        posix_spawn_file_actions_adddup2(&actions, fromServer.write, STDOUT_FILENO)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        // Its own process group: a Ctrl-C at the terminal reaches the CLI, which then stops the
+        // servers in order, rather than every server at once.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+
+        let argv = [launch.executable] + launch.arguments
+        var pid: pid_t = 0
+        // An empty environment: nothing of the caller's (tokens, keys) may reach a server's
+        // memory, not even its initial stack, from where a child could read it.
+        let rc = withCStrings(argv) { cArgv in
+            var envp: [UnsafeMutablePointer<CChar>?] = [nil]
+            return posix_spawn(&pid, launch.executable, &actions, &attributes, cArgv, &envp)
+        }
+        close(toServer.read)
+        close(fromServer.write)
+        guard rc == 0 else {
+            close(toServer.write)
+            close(fromServer.read)
+            throw SandboxError(.spawnFailed, "posix_spawn of \(launch.executable) failed", errno: rc)
+        }
+        return (pid, toServer.write, fromServer.read)
+    }
+}
+
+// MARK: Blocking I/O with a deadline
+
+/// Reads exactly `count` bytes; nil at end of file (the server is gone).
+func readExactly(_ fd: Int32, _ count: Int, until deadline: ContinuousClock.Instant) throws(SandboxError) -> [UInt8]? {
+    var buffer = [UInt8](repeating: 0, count: count)
+    var got = 0
+    while got < count {
+        let remaining = deadline - ContinuousClock.now
+        guard remaining > .zero else {
+            throw SandboxError(.protocolViolation, "no answer within the deadline")
+        }
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&pfd, 1, Int32(clamping: remaining.milliseconds + 1))
+        if ready < 0 {
+            if errno == EINTR { continue }
+            return nil
+        }
+        if ready == 0 { continue }
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, count - got) }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { return nil }
+        got += n
+    }
+    return buffer
+}
+
+func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    var sent = 0
+    while sent < bytes.count {
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + sent, bytes.count - sent) }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { return false }
+        sent += n
+    }
+    return true
+}
+
+private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+    var pointers = strings.map { strdup($0) }
+    pointers.append(nil)
+    defer { pointers.forEach { free($0) } }
+    return body(pointers)
+}

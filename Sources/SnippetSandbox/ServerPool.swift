@@ -1,0 +1,198 @@
+// A pool of fork servers behind an async API: one snippet per server at a time, the rest wait.
+
+import Dispatch
+import Glibc
+import Synchronization
+
+/// N fork servers, each running one confined child at a time.
+///
+/// `run` never throws and never hangs: whatever the snippet does comes back as a
+/// `SnippetOutcome`, and a server that dies is restarted for the next snippet. Callers beyond
+/// the pool's size wait their turn (first come, first served).
+public final class ServerPool: Sendable {
+    public let configuration: SandboxConfiguration
+    /// Protections active in every child of every server.
+    public let protections: [Protection]
+    /// The Landlock ABI the kernel speaks (0: none).
+    public let landlockABI: Int
+    private let servers: [ForkServer]
+    private let slots: SlotQueue
+
+    /// Spawns `configuration.servers` fork servers and waits until each has preloaded its
+    /// modules and said hello.
+    ///
+    /// - Throws: `SandboxError` with `.protectionMissing` when the kernel lacks a protection the
+    ///   configuration does not accept to do without; `.serverNotFound`, `.spawnFailed` or
+    ///   `.serverStartFailed` when a server cannot start.
+    public init(configuration: SandboxConfiguration) async throws(SandboxError) {
+        // A server that dies closes its pipe; writing to it must be an error, not our death.
+        signal(SIGPIPE, SIG_IGN)
+        let executable = try Self.locateServer(configuration.serverExecutable)
+        var arguments = ["--preload", configuration.preload.joined(separator: ","),
+                         "--scratch-root", configuration.scratchRoot]
+        if !configuration.acceptMissing.isEmpty {
+            arguments += ["--accept-missing", configuration.acceptMissing.map(\.rawValue).sorted().joined(separator: ",")]
+        }
+        let launch = ForkServer.Launch(executable: executable, arguments: arguments)
+        let servers = (0..<configuration.servers).map { ForkServer(launch: launch, label: "snippet-server-\($0)") }
+        // Start them all at once: each spends a few hundred milliseconds importing its preload.
+        let hellos = await withTaskGroup(of: Result<WireFormat.Hello, SandboxError>.self) { group in
+            for server in servers {
+                group.addTask {
+                    await withCheckedContinuation { continuation in
+                        server.queue.async {
+                            continuation.resume(returning: Result { () throws(SandboxError) in try server.start() })
+                        }
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        var active = Set(Protection.allCases)
+        var abi = Int.max
+        for hello in hellos {
+            switch hello {
+            case .success(let h):
+                active.formIntersection(h.protections)
+                abi = min(abi, h.landlockABI)
+            case .failure(let error):
+                await Self.stop(servers)
+                throw Self.explain(error, configuration: configuration)
+            }
+        }
+        self.configuration = configuration
+        self.servers = servers
+        self.protections = active.sorted()
+        self.landlockABI = abi == Int.max ? 0 : abi
+        self.slots = SlotQueue(count: servers.count)
+    }
+
+    /// Runs one snippet under `limits` (the configuration's by default) in a fresh confined child.
+    public func run(_ code: String, limits: SandboxLimits? = nil) async -> SnippetRun {
+        let limits = limits ?? configuration.limits
+        if code.utf8.count > WireFormat.maxCodeBytes {
+            return SnippetRun(
+                outcome: .sandboxError("the snippet is larger than \(ByteCount(bytes: Int64(WireFormat.maxCodeBytes)))"),
+                stdout: "", stderr: "", usage: .zero)
+        }
+        let index = await slots.acquire()
+        defer { slots.release(index) }
+        let server = servers[index]
+        return await withCheckedContinuation { continuation in
+            server.queue.async { continuation.resume(returning: server.run(code: code, limits: limits)) }
+        }
+    }
+
+    /// Runs every snippet, as many at once as there are servers; results in input order.
+    public func run(_ codes: [String], limits: SandboxLimits? = nil) async -> [SnippetRun] {
+        await withTaskGroup(of: (Int, SnippetRun).self) { group in
+            for (i, code) in codes.enumerated() {
+                group.addTask { (i, await self.run(code, limits: limits)) }
+            }
+            var runs = [SnippetRun?](repeating: nil, count: codes.count)
+            for await (i, run) in group { runs[i] = run }
+            return runs.map { $0! }
+        }
+    }
+
+    /// Stops every server: closes its pipe and reaps it. Call once, when done.
+    public func shutdown() async {
+        await Self.stop(servers)
+    }
+
+    /// Kills one server with SIGKILL (by its own pid) and returns that pid; the next snippet
+    /// on it restarts it. For tests of the restart path.
+    public func killServerForTesting(_ index: Int) async -> Int32? {
+        let server = servers[index]
+        return await withCheckedContinuation { continuation in
+            server.queue.async { continuation.resume(returning: server.killForTesting()) }
+        }
+    }
+
+    private static func stop(_ servers: [ForkServer]) async {
+        await withTaskGroup(of: Void.self) { group in
+            for server in servers {
+                group.addTask {
+                    await withCheckedContinuation { continuation in
+                        server.queue.async {
+                            server.stop()
+                            continuation.resume()
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static func explain(_ error: SandboxError, configuration: SandboxConfiguration) -> SandboxError {
+        guard case .protectionMissing = error.code else { return error }
+        let missing = Protection.allCases.filter { error.message.contains(" \($0.rawValue)") }
+        return SandboxError(
+            .protectionMissing(missing),
+            "\(error.message). To run with a weaker sandbox anyway, accept it explicitly "
+                + "(SandboxConfiguration.acceptMissing, or --allow-weaker-sandbox "
+                + missing.map(\.rawValue).joined(separator: ",") + " on the command line).")
+    }
+
+    static func locateServer(_ explicit: String?) throws(SandboxError) -> String {
+        var candidates: [String] = []
+        if let explicit { candidates.append(explicit) }
+        if let fromEnvironment = getenv("VERIFY_SNIPPETS_SERVER") {
+            candidates.append(String(cString: fromEnvironment))
+        }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink("/proc/self/exe", &buffer, Int(PATH_MAX))
+        if n > 0 {
+            let exe = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let folder = exe.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            candidates.append(folder + "/snippet-server")
+        }
+        if let found = candidates.first(where: { access($0, X_OK) == 0 }) { return found }
+        throw SandboxError(
+            .serverNotFound,
+            "the snippet-server executable was not found (looked at: \(candidates.joined(separator: ", "))); "
+                + "build it with `swift build` or set VERIFY_SNIPPETS_SERVER")
+    }
+}
+
+/// Free server indices and the tasks waiting for one, first come first served.
+final class SlotQueue: Sendable {
+    private struct State {
+        var free: [Int]
+        var waiters: [CheckedContinuation<Int, Never>] = []
+        var head = 0
+    }
+    private let state: Mutex<State>
+
+    init(count: Int) {
+        state = Mutex(State(free: Array((0..<count).reversed())))
+    }
+
+    func acquire() async -> Int {
+        await withCheckedContinuation { continuation in
+            let index: Int? = state.withLock { s in
+                if let i = s.free.popLast() { return i }
+                s.waiters.append(continuation)
+                return nil
+            }
+            if let index { continuation.resume(returning: index) }
+        }
+    }
+
+    func release(_ index: Int) {
+        let waiter: CheckedContinuation<Int, Never>? = state.withLock { s in
+            guard s.head < s.waiters.count else {
+                s.free.append(index)
+                return nil
+            }
+            let w = s.waiters[s.head]
+            s.head += 1
+            if s.head > 1024 && s.head * 2 > s.waiters.count {
+                s.waiters.removeFirst(s.head)
+                s.head = 0
+            }
+            return w
+        }
+        waiter?.resume(returning: index)
+    }
+}

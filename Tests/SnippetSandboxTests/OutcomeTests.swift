@@ -1,0 +1,93 @@
+// One test per outcome kind, through a real pool of fork servers.
+
+import SnippetSandbox
+import Testing
+
+@Suite("Outcomes", .serialized, .timeLimit(.minutes(2)))
+struct OutcomeTests {
+    @Test func completedWithOutput() async throws {
+        let run = try await SharedPool.get().run("print(6 * 7)")
+        #expect(run.outcome == .completed, run.explanation)
+        #expect(run.stdout == "42\n")
+        #expect(run.usage.wallTime > .zero)
+        #expect(run.usage.peakMemory.bytes > 0)
+    }
+
+    @Test func exceptionCarriesTypeAndMessage() async throws {
+        let run = try await SharedPool.get().run("print('before')\n1/0")
+        #expect(run.outcome == .exception(type: "ZeroDivisionError", message: "division by zero"), run.explanation)
+        #expect(run.stdout == "before\n", "output printed before the exception is kept")
+        #expect(!run.stderr.contains("<string>"), "the runner's own frame is not in the traceback")
+    }
+
+    @Test func syntaxError() async throws {
+        let run = try await SharedPool.get().run("def f(:\n  pass")
+        guard case .syntaxError(let message) = run.outcome else {
+            Issue.record("expected a syntax error; \(run.explanation)")
+            return
+        }
+        #expect(message == "invalid syntax")
+    }
+
+    @Test func wallClockTimeout() async throws {
+        let limits = SandboxLimits(wallTime: .milliseconds(500), cpuTime: .seconds(5))
+        let run = try await SharedPool.get().run("import time\nprint('started', flush=True)\ntime.sleep(30)", limits: limits)
+        #expect(run.outcome == .timeout(.wall), run.explanation)
+        #expect(run.usage.wallTime < .seconds(3))
+    }
+
+    @Test func cpuTimeout() async throws {
+        let limits = SandboxLimits(wallTime: .seconds(10), cpuTime: .seconds(1))
+        let run = try await SharedPool.get().run("while True:\n    pass", limits: limits)
+        #expect(run.outcome == .timeout(.cpu), run.explanation)
+        #expect(run.usage.cpuTime >= .milliseconds(900))
+    }
+
+    @Test func memoryLimit() async throws {
+        let limits = SandboxLimits(memory: .gibibytes(1))
+        let run = try await SharedPool.get().run("x = bytearray(4 * 2**30)\nprint('allocated')", limits: limits)
+        #expect(run.outcome == .memoryLimit, run.explanation)
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test func violationNamesTheSyscall() async throws {
+        let run = try await SharedPool.get().run("import socket\ns = socket.socket()\nprint('got a socket')")
+        #expect(run.outcome == .violation(syscall: "socket"), run.explanation)
+        #expect(!run.stdout.contains("got a socket"))
+    }
+
+    @Test func outputLimit() async throws {
+        let limits = SandboxLimits(output: .kibibytes(64))
+        let run = try await SharedPool.get().run("while True:\n    print('x' * 1000)", limits: limits)
+        #expect(run.outcome == .outputLimit, run.explanation)
+        #expect(run.stdout.utf8.count <= 64 * 1024)
+    }
+
+    @Test func crashBySignal() async throws {
+        let run = try await SharedPool.get().run("import ctypes\nprint('about to crash', flush=True)\nctypes.string_at(0)")
+        #expect(run.outcome == .crashed(signal: 11), run.explanation)
+        #expect(run.stdout == "about to crash\n", "a snippet that prints and then crashes is not completed")
+    }
+
+    @Test func exitStatusOfItsOwn() async throws {
+        let run = try await SharedPool.get().run("import os\nos._exit(3)")
+        #expect(run.outcome == .exited(status: 3), run.explanation)
+    }
+
+    @Test func systemExitZeroIsCompleted() async throws {
+        let run = try await SharedPool.get().run("import sys\nprint('done')\nsys.exit(0)")
+        #expect(run.outcome == .completed, run.explanation)
+        #expect(run.stdout == "done\n")
+    }
+
+    @Test func systemExitNonZeroIsAnException() async throws {
+        let run = try await SharedPool.get().run("import sys\nsys.exit(4)")
+        #expect(run.outcome == .exception(type: "SystemExit", message: "4"), run.explanation)
+    }
+
+    @Test func everyKindHasAName() {
+        let names = SnippetOutcome.Kind.allCases.map(\.rawValue)
+        #expect(Set(names).count == names.count)
+        #expect(names.contains("syntax_error") && names.contains("memory_limit"))
+    }
+}
