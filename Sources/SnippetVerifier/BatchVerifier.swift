@@ -1,6 +1,6 @@
 // Verifying a stream of records: a bounded window in flight, results written strictly in input order.
 
-public import SnippetSandbox
+import SnippetSandbox
 
 /// How a batch reads and schedules its input.
 public struct BatchOptions: Sendable, Hashable {
@@ -117,7 +117,7 @@ public struct BatchVerifier: Sendable {
                 guard let (finished, record, cost) = await group.next() else { return }
                 inFlight -= cost
                 writer.pending[finished] = record
-                do {
+                do throws(VerifierError) {
                     try writer.drain(elapsed: clock.now - started, progress: progress)
                 } catch {
                     failure = error
@@ -125,7 +125,7 @@ public struct BatchVerifier: Sendable {
             }
             while failure == nil {
                 let line: InputLine?
-                do {
+                do throws(VerifierError) {
                     line = try reader.next(maxBytes: options.limits.maxLineBytes)
                 } catch {
                     failure = error
@@ -217,4 +217,26 @@ struct RecordWriter {
 
 extension Duration {
     var seconds: Double { milliseconds / 1000 }
+}
+
+extension BatchJob {
+    /// Checks, before anything starts, that the input can be read and every output created, so a
+    /// bad path fails at once and with nothing left behind (an output it had to create to test
+    /// is removed again; an existing one is not touched).
+    ///
+    /// - Throws: `.unreadableInput` or `.unwritableOutput`, naming the path and the call.
+    public func checkFiles(summary: String? = nil) throws(VerifierError) {
+        if input != "-" { _ = try LineReader(path: input) }
+        for path in [output, kept, dropped, summary].compactMap({ $0 }) where path != "-" {
+            try checkWritable(path)
+        }
+    }
+}
+
+extension Summary {
+    /// Writes `json` to `path` whole or not at all.
+    /// - Throws: `.unwritableOutput`.
+    public func write(toFile path: String) throws(VerifierError) {
+        try writeFileAtomically(Array(json.utf8), to: path)
+    }
 }

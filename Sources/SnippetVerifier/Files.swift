@@ -208,3 +208,23 @@ func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(VerifierError
 func systemErrorText(_ code: Int32) -> String {
     String(cString: strerror(code))
 }
+
+/// Whether `path` can be written: an existing file is opened for writing (not truncated); a
+/// missing one is created and removed again.
+/// - Throws: `.unwritableOutput` naming the path and the failed `open`.
+func checkWritable(_ path: String) throws(VerifierError) {
+    var fd = open(path, O_WRONLY | O_CLOEXEC)
+    if fd >= 0 {
+        close(fd)
+        return
+    }
+    guard errno == ENOENT else {
+        throw VerifierError(.unwritableOutput, "cannot write \(path)", errno: errno)
+    }
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
+        throw VerifierError(.unwritableOutput, "cannot create \(path)", errno: errno)
+    }
+    close(fd)
+    unlink(path)
+}

@@ -234,7 +234,7 @@ struct JSONScanner {
     }
 
     private mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
-        let count = word.utf8CodeUnitsCount
+        let count = word.utf8CodeUnitCount
         let matches = position + count <= bytes.count
             && word.withUTF8Buffer { Array($0) == Array(bytes[position..<(position + count)]) }
         guard matches else { throw fail("unexpected character '\(printable(bytes[position]))'") }

@@ -8,6 +8,8 @@
 // model output gains a `computations` array at the end. Nothing is ever parsed into Foundation
 // objects and serialised again.
 
+import SnippetSandbox
+
 /// What one non-blank input line became: the output record, and its kept and dropped parts.
 public struct VerifiedRecord: Sendable {
     /// 1-based input line.

@@ -1,6 +1,6 @@
 // What the verifier needs from a sandbox: run a snippet, say which protections were active.
 
-public import SnippetSandbox
+import SnippetSandbox
 
 /// Something that runs untrusted snippets and reports each run as a value.
 ///
@@ -11,4 +11,11 @@ public protocol SnippetRunning: Sendable {
     func run(_ code: String) async -> SnippetRun
     /// The protections active in every child, for the summary.
     var protections: [Protection] { get }
+}
+
+extension ServerPool: SnippetRunning {
+    /// Runs the snippet under the pool's configured limits.
+    public func run(_ code: String) async -> SnippetRun {
+        await run(code, limits: nil)
+    }
 }

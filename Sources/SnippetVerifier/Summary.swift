@@ -1,6 +1,6 @@
 // Counts of a batch: records, verdicts, outcomes, speed, latency percentiles, active protections.
 
-public import SnippetSandbox
+import SnippetSandbox
 
 /// What a batch did. Counts cover the records this run wrote (not those a resumed run found).
 ///

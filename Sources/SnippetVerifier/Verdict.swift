@@ -1,6 +1,6 @@
 // What a computation's run means: correct, wrong, unverifiable or failed, with the evidence.
 
-public import SnippetSandbox
+import SnippetSandbox
 
 /// The judgement on one computation.
 public enum Verdict: Sendable, Hashable {

@@ -1,6 +1,6 @@
 // Failures of the verifier's own machinery (files, environment, sandbox start), as one typed error.
 
-public import SnippetSandbox
+import SnippetSandbox
 
 /// A failure of ours that stops a batch: never a snippet's doing, never a malformed line.
 public struct VerifierError: Error, Sendable, Hashable, CustomStringConvertible {
