@@ -1,5 +1,6 @@
 // Verifying a stream of records: a bounded window in flight, results written strictly in input order.
 
+import MathComparator
 import SnippetSandbox
 
 /// How a batch reads and schedules its input.

@@ -7,7 +7,8 @@ public struct Computation: Sendable, Hashable {
     public var conditions: String
     /// The LaTeX expression, e.g. `$3 \times 4$` or `$60 / 6 = 10$`.
     public var expression: String
-    /// The LaTeX result as written, e.g. `$12$`. May be empty (see `expectedResult`).
+    /// The LaTeX result as written, e.g. `$12$`. May be empty: the comparator then takes the
+    /// expected value from the expression's right-hand side (`$60 / 6 = 10$` gives 10).
     public var result: String
     /// The Python snippet.
     public var code: String
@@ -18,13 +19,6 @@ public struct Computation: Sendable, Hashable {
         self.expression = expression
         self.result = result
         self.code = code
-    }
-
-    /// What the snippet must print: the result, or, when the result is blank, the right-hand side
-    /// of the expression (`$60 / 6 = 10$` gives `$10$`). Empty when neither holds one.
-    public var expectedResult: String {
-        if result.contains(where: { !$0.isWhitespace }) { return result }
-        return LaTeXRelation.rightHandSide(of: expression) ?? ""
     }
 }
 

@@ -20,8 +20,8 @@
 //   title is preamble and ignored. A text with no title at all is one untitled block.
 // - Section markers (`Conditions Needed:`, `Computation Expression:`, `Computation Result:`,
 //   `Python Code Snippet:`, bold or not, text may follow on the same line) start a section. A
-//   missing section is empty; a missing result is taken from the expression's right-hand side
-//   when the computation is judged (`Computation.expectedResult`), not written into `result`.
+//   missing section is empty; a missing result stays empty in the output, and the comparator
+//   takes the expected value from the expression's right-hand side when it judges.
 // - Code is what sits between ``` fences in the code section (in the whole block when the block
 //   has no code marker). A fence that is never closed runs to the end of the block: a title line
 //   closes it.
@@ -200,45 +200,6 @@ public enum RawModelOutput {
             return nil
         }
         return nil
-    }
-}
-
-/// Reads the right-hand side of a LaTeX relation: `$60 / 6 = 10$` -> `$10$`.
-enum LaTeXRelation {
-    /// The text after the last top-level `=` or `\approx` (outside braces), re-wrapped in `$`.
-    /// Nil when the expression holds no such relation or nothing follows it.
-    static func rightHandSide(of expression: String) -> String? {
-        var text = Substring(expression.trimmingWhitespace())
-        for (open, close) in [("$$", "$$"), ("$", "$"), ("\\[", "\\]"), ("\\(", "\\)")]
-        where text.hasPrefix(open) && text.hasSuffix(close) && text.count >= open.count + close.count {
-            text = text.dropFirst(open.count).dropLast(close.count)
-            break
-        }
-        let characters = Array(text)
-        var depth = 0
-        var cut: Int?
-        var index = 0
-        while index < characters.count {
-            let character = characters[index]
-            switch character {
-            case "{": depth += 1
-            case "}": depth -= 1
-            case "=" where depth == 0:
-                let previous = index > 0 ? characters[index - 1] : " "
-                let next = index + 1 < characters.count ? characters[index + 1] : " "
-                if !"<>!=".contains(previous) && next != "=" { cut = index + 1 }
-            case "\\" where depth == 0:
-                if String(characters[index...].prefix(7)) == "\\approx" {
-                    cut = index + 7
-                    index += 6
-                }
-            default: break
-            }
-            index += 1
-        }
-        guard let cut else { return nil }
-        let right = String(characters[cut...]).trimmingWhitespace()
-        return right.isEmpty ? nil : "$\(right)$"
     }
 }
 

@@ -1,5 +1,6 @@
 // What a computation's run means: correct, wrong, unverifiable or failed, with the evidence.
 
+import MathComparator
 import SnippetSandbox
 
 /// The judgement on one computation.
@@ -37,7 +38,7 @@ public enum Verdict: Sendable, Hashable {
     public static func judge(_ run: SnippetRun, against computation: Computation, using comparator: Comparator) -> Verdict {
         guard run.outcome == .completed else { return .failed(reason: run.outcome.summary) }
         guard run.stdout.contains(where: { !$0.isWhitespace }) else { return .failed(reason: "printed nothing") }
-        switch comparator.compare(result: computation.expectedResult, expression: computation.expression, printed: run.stdout) {
+        switch comparator.compare(result: computation.result, expression: computation.expression, printed: run.stdout) {
         case .equivalent(let evidence): return .correct(evidence)
         case .different(let evidence): return .wrong(evidence)
         case .noExpectedValue(let reason): return .unverifiable(reason: reason)
