@@ -102,6 +102,11 @@ let package = Package(
             dependencies: ["verify-snippets", "snippet-server"],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "snippet-benchmark",
+            dependencies: ["SnippetSandbox"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SnippetSandboxTests",
             dependencies: ["SnippetSandbox", "snippet-server"],

@@ -38,6 +38,13 @@ static const char vs_bootstrap[] =
     "        np.linalg.inv(a); np.linalg.det(a); np.linalg.eig(a); np.linalg.solve(a, np.ones(2))\n"
     "        repr(a); str(np.arange(3)); a.mean(); np.std(a)\n"
     "_warm()\n"
+    /* The first compile() in a process readies the AST types (about 2 ms), and the first
+     * traceback imports and fills linecache: pay both here, once. */
+    "compile('x = 1', '<warm>', 'exec')\n"
+    "try:\n"
+    "    1 / 0\n"
+    "except ZeroDivisionError as e:\n"
+    "    traceback.format_exception(type(e), e, e.__traceback__)\n"
     "sys.stdout.flush(); sys.stderr.flush()\n"
     "gc.collect()\n"
     "gc.freeze()\n"

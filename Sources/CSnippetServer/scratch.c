@@ -66,11 +66,13 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
 int vs_scratch_wipe(struct vs_scratch *s) {
     if (is_empty(s->path)) return 0;
     if (s->tmpfs) {
-        if (umount2(s->path, MNT_DETACH) != 0 || mount_tmpfs(s->path) != 0) {
+        /* chdir again: the server's (and so the next child's) working directory would otherwise
+         * stay on the detached old tmpfs. */
+        if (umount2(s->path, MNT_DETACH) != 0 || mount_tmpfs(s->path) != 0 || chdir(s->path) != 0) {
             PLOG_E("remounting %s", s->path);
             return -errno;
         }
-        return 0;
+        return 1;
     }
     /* Physical walk: a symlink a snippet left is removed, never followed. */
     nftw(s->path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);

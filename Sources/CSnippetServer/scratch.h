@@ -11,6 +11,8 @@ struct vs_scratch {
 };
 
 int vs_scratch_create(struct vs_scratch *s, const char *root, bool as_root);
+/* 0: it was empty or has been emptied in place; 1: it is a new tmpfs (anything bound to the old
+ * one, such as a Landlock rule, must be made again); -errno on failure. */
 int vs_scratch_wipe(struct vs_scratch *s);
 void vs_scratch_remove(struct vs_scratch *s);
 

@@ -125,10 +125,14 @@ int vs_seccomp_build(struct vs_seccomp_program *out) {
         goto done;
     /* clone3's flags sit in memory seccomp cannot read: ENOSYS makes glibc fall back to clone. */
     if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0))) goto done;
-    /* isatty() is the only ioctl ordinary code makes; TIOCSTI and friends stay denied. */
-    if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-                               SCMP_A1(SCMP_CMP_EQ, TCGETS))))
-        goto done;
+    /* isatty() (TCGETS) and os.set_inheritable (FIOCLEX, FIONCLEX) are the ioctls ordinary
+     * code makes; TIOCSTI and every device ioctl stay denied. */
+    static const unsigned long ioctl_ok[] = {TCGETS, FIOCLEX, FIONCLEX};
+    for (size_t i = 0; i < sizeof ioctl_ok / sizeof ioctl_ok[0]; i++) {
+        if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+                                   SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)ioctl_ok[i]))))
+            goto done;
+    }
     /* os.cpu_count / numpy ask about themselves only. */
     if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sched_getaffinity), 1,
                                SCMP_A0(SCMP_CMP_EQ, 0))))

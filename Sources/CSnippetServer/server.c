@@ -139,6 +139,19 @@ static void missing_note(uint32_t missing, char *note, size_t len) {
             used += (size_t)snprintf(note + used, len - used, " %s", vs_protection_names[k].name);
 }
 
+/* (Re)builds the ruleset every child restricts itself with, at a descriptor of 10 or above. */
+static int rebuild_landlock(struct vs_confinement *c, int abi, const char *scratch) {
+    size_t n;
+    const char *const *paths = vs_interpreter_read_paths(&n);
+    int fd = vs_landlock_build_ruleset(abi, paths, n, scratch, &c->protections);
+    int high = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 10) : -1;
+    if (fd >= 0) close(fd);
+    if (high < 0) return -1;
+    if (c->landlock_ruleset_fd >= 0) close(c->landlock_ruleset_fd);
+    c->landlock_ruleset_fd = high;
+    return 0;
+}
+
 int snippet_server_main(int argc, char **argv) {
     int request_fd, response_fd;
     if (take_protocol_fds(&request_fd, &response_fd) != 0) {
@@ -187,17 +200,9 @@ int snippet_server_main(int argc, char **argv) {
         send_hello(response_fd, false, protections, abi, "building the seccomp policy failed");
         goto out;
     }
-    if (protections & VS_PROTECT_LANDLOCK_FS) {
-        size_t n;
-        const char *const *paths = vs_interpreter_read_paths(&n);
-        int fd = vs_landlock_build_ruleset(abi, paths, n, scratch.path, &c.protections);
-        int high = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 10) : -1;
-        if (fd >= 0) close(fd);
-        if (high < 0) {
-            send_hello(response_fd, false, protections, abi, "building the Landlock ruleset failed");
-            goto out;
-        }
-        c.landlock_ruleset_fd = high;
+    if ((protections & VS_PROTECT_LANDLOCK_FS) && rebuild_landlock(&c, abi, scratch.path) != 0) {
+        send_hello(response_fd, false, protections, abi, "building the Landlock ruleset failed");
+        goto out;
     }
     c.protections |= protections & (VS_PROTECT_SECCOMP | VS_PROTECT_UNPRIVILEGED |
                                     VS_PROTECT_NO_NEW_PRIVS | VS_PROTECT_RLIMITS);
@@ -232,7 +237,10 @@ int snippet_server_main(int argc, char **argv) {
             result.header.detail = -rc;
             snprintf(result.note, sizeof result.note, "fork server: pipe or fork");
         }
-        if (vs_scratch_wipe(&scratch) != 0) LOG_E("could not empty %s", scratch.path);
+        int wiped = vs_scratch_wipe(&scratch);
+        if (wiped < 0) LOG_E("could not empty %s", scratch.path);
+        /* A Landlock rule names the folder's mount as it was: a new tmpfs needs a new rule. */
+        if (wiped == 1 && c.landlock_ruleset_fd >= 0 && rebuild_landlock(&c, abi, scratch.path) != 0) break;
         if (send_result(response_fd, &result) != 0) break;
     }
 out:

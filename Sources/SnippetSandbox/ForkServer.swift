@@ -3,6 +3,7 @@
 
 import Dispatch
 import Glibc
+import Synchronization
 
 /// A running `snippet-server` process and its two pipes.
 ///
@@ -13,6 +14,8 @@ final class ForkServer: @unchecked Sendable {
     let queue: DispatchQueue
     private let launch: Launch
     private var process: Process?
+    /// The running server's pid, readable off the queue (0: none), for killing it from outside.
+    private let runningPID = Atomic<Int32>(0)
 
     /// How to start a server; the same for every restart.
     struct Launch: Sendable {
@@ -54,6 +57,7 @@ final class ForkServer: @unchecked Sendable {
                     "the fork server could not start: \(message)")
             }
             process = Process(pid: spawned.pid, requests: spawned.requests, responses: spawned.responses, hello: hello)
+            runningPID.store(spawned.pid, ordering: .releasing)
             return hello
         } catch {
             terminate(spawned.pid, spawned.requests, spawned.responses)
@@ -65,6 +69,10 @@ final class ForkServer: @unchecked Sendable {
     /// answering is killed, and the snippet gets `.sandboxError` (the next call restarts it).
     func run(code: String, limits: SandboxLimits) -> SnippetRun {
         dispatchPrecondition(condition: .onQueue(queue))
+        // A server that died while idle is replaced before it can cost this snippet anything.
+        if let idle = self.process, Self.hungUp(idle.responses) {
+            _ = lost("the fork server died while idle")
+        }
         let process: Process
         do {
             process = try self.process ?? { _ = try start(); return self.process! }()
@@ -100,6 +108,7 @@ final class ForkServer: @unchecked Sendable {
         dispatchPrecondition(condition: .onQueue(queue))
         guard let p = process else { return }
         process = nil
+        runningPID.store(0, ordering: .releasing)
         close(p.requests)
         close(p.responses)
         var status: Int32 = 0
@@ -112,16 +121,29 @@ final class ForkServer: @unchecked Sendable {
         waitpid(p.pid, &status, 0)
     }
 
-    /// Sends SIGKILL to the server process, as a test of restart would (by its own pid only).
+    /// The running server's pid, from any thread.
+    var processID: pid_t? {
+        let pid = runningPID.load(ordering: .acquiring)
+        return pid > 0 ? pid : nil
+    }
+
+    /// Sends SIGKILL to the server process (by its own pid only), even mid-snippet: callable
+    /// from any thread, for tests of the restart path.
     func killForTesting() -> pid_t? {
-        dispatchPrecondition(condition: .onQueue(queue))
-        guard let p = process else { return nil }
-        kill(p.pid, SIGKILL)
-        return p.pid
+        guard let pid = processID else { return nil }
+        kill(pid, SIGKILL)
+        return pid
+    }
+
+    /// True when the server's end of the response pipe is closed: it has exited.
+    private static func hungUp(_ fd: Int32) -> Bool {
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&pfd, 1, 0) == 1 && pfd.revents & Int16(POLLHUP | POLLERR) != 0
     }
 
     private func lost(_ reason: String) -> SnippetRun {
         if let p = process {
+            runningPID.store(0, ordering: .releasing)
             terminate(p.pid, p.requests, p.responses)
             process = nil
         }

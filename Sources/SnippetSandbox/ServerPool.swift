@@ -95,6 +95,12 @@ public final class ServerPool: Sendable {
         }
     }
 
+    /// The pids of the servers running now (a dead one is left out until it restarts), for
+    /// monitoring their memory and CPU from outside.
+    public var serverProcessIDs: [Int32] {
+        servers.compactMap { $0.processID }
+    }
+
     /// Stops every server: closes its pipe and reaps it. Call once, when done.
     public func shutdown() async {
         await Self.stop(servers)
@@ -102,11 +108,8 @@ public final class ServerPool: Sendable {
 
     /// Kills one server with SIGKILL (by its own pid) and returns that pid; the next snippet
     /// on it restarts it. For tests of the restart path.
-    public func killServerForTesting(_ index: Int) async -> Int32? {
-        let server = servers[index]
-        return await withCheckedContinuation { continuation in
-            server.queue.async { continuation.resume(returning: server.killForTesting()) }
-        }
+    public func killServerForTesting(_ index: Int) -> Int32? {
+        servers[index].killForTesting()
     }
 
     private static func stop(_ servers: [ForkServer]) async {

@@ -3,7 +3,8 @@
 import SnippetSandbox
 import Testing
 
-@Suite("Outcomes", .serialized, .timeLimit(.minutes(2)))
+extension SandboxTests {
+@Suite("Outcomes")
 struct OutcomeTests {
     @Test func completedWithOutput() async throws {
         let run = try await SharedPool.get().run("print(6 * 7)")
@@ -90,4 +91,5 @@ struct OutcomeTests {
         #expect(Set(names).count == names.count)
         #expect(names.contains("syntax_error") && names.contains("memory_limit"))
     }
+}
 }

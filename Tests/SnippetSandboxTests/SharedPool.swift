@@ -3,6 +3,11 @@
 import SnippetSandbox
 import Testing
 
+/// Every sandbox test, one at a time: they share two real servers, and the checks that no
+/// stray process is left behind need the machine quiet.
+@Suite(.serialized, .timeLimit(.minutes(5)))
+struct SandboxTests {}
+
 /// The pool every sandbox test runs on: 2 servers with the full default preload.
 enum SharedPool {
     private static let pool = Task { try await ServerPool(configuration: SandboxConfiguration(servers: 2)) }

@@ -1,0 +1,110 @@
+// No state carries from one snippet to the next, the same input prints the same output, and a
+// server that dies is replaced.
+
+import Glibc
+import SnippetSandbox
+import Testing
+
+extension SandboxTests {
+@Suite("Isolation and restart")
+struct IsolationTests {
+    /// Each poisoning snippet changes shared module state; its control must not see it.
+    static let poisonings: [(poison: String, control: String, expected: String)] = [
+        ("import math\nmath.pi = 3", "import math\nprint(math.pi)", "3.141592653589793\n"),
+        ("import builtins\nbuiltins.print = lambda *a, **k: None", "print('visible')", "visible\n"),
+        ("import sympy\nsympy.sqrt = lambda x: 42", "import sympy\nprint(sympy.sqrt(4))", "2\n"),
+        ("import numpy as np\nnp.pi = 0", "import numpy as np\nprint(np.pi)", "3.141592653589793\n"),
+        ("import decimal\ndecimal.getcontext().prec = 3", "from decimal import Decimal\nprint(Decimal(1) / Decimal(7))", "0.1428571428571428571428571429\n"),
+        ("import sys\nsys.modules['fractions'] = None", "from fractions import Fraction\nprint(Fraction(1, 3) + Fraction(1, 6))", "1/2\n"),
+        ("global_secret = 'left over'", "print('global_secret' in globals())", "False\n"),
+        ("import random\nrandom.seed(12345)", "import random\nprint(random.randint(0, 10**9))", "" /* filled by a clean run */),
+    ]
+
+    @Test func poisoningDoesNotReachTheNextSnippet() async throws {
+        let pool = try await SharedPool.get()
+        let cleanRandom = try await pool.run("import random\nprint(random.randint(0, 10**9))").stdout
+        for (poison, control, expected) in Self.poisonings {
+            let poisoned = try await pool.run(poison)
+            #expect(poisoned.outcome == .completed, poisoned.explanation)
+            // Both servers: the control runs twice, so it lands on the poisoned one at least once.
+            for _ in 0..<2 {
+                let run = try await pool.run(control)
+                #expect(run.stdout == (expected.isEmpty ? cleanRandom : expected), "after `\(poison)`: \(run.explanation)")
+            }
+        }
+    }
+
+    @Test func sameInputSameOutput() async throws {
+        let pool = try await SharedPool.get()
+        let code = """
+            import random, numpy as np
+            print(random.random(), np.random.rand())
+            print({'apple', 'banana', 'cherry', 'date'})
+            print(hash('verify'))
+            """
+        let first = try await pool.run(code)
+        #expect(first.outcome == .completed, first.explanation)
+        for _ in 0..<3 {
+            #expect(try await pool.run(code).stdout == first.stdout)
+        }
+    }
+
+    @Test func aServerKilledMidSnippetIsRestarted() async throws {
+        let pool = try await SharedPool.get()
+        // Hold both servers with long snippets, then kill server 0 under its snippet.
+        async let first = pool.run("import time\ntime.sleep(5)\nprint('slept')")
+        async let second = pool.run("import time\ntime.sleep(5)\nprint('slept')")
+        try await Task.sleep(for: .milliseconds(400))
+        let killed = pool.killServerForTesting(0)
+        #expect(killed != nil)
+        let runs = await [first, second]
+        let lost = runs.filter { $0.outcome.kind == .sandboxError }
+        #expect(lost.count == 1, "exactly the killed server's snippet is lost: \(runs.map(\.outcome.summary))")
+        #expect(runs.contains { $0.outcome == .completed && $0.stdout == "slept\n" })
+        // The pool still serves on both servers.
+        let after = await pool.run(["print(1)", "print(2)", "print(3)", "print(4)"])
+        #expect(after.map(\.stdout) == ["1\n", "2\n", "3\n", "4\n"], "\(after.map(\.outcome.summary))")
+        if let killed { #expect(kill(killed, 0) != 0, "the killed server is reaped, not a zombie") }
+    }
+
+    @Test func manySnippetsAtOnceAllGetAnswers() async throws {
+        let pool = try await SharedPool.get()
+        let codes = (0..<200).map { "print(\($0) * \($0))" }
+        let runs = await pool.run(codes)
+        #expect(runs.map(\.stdout) == (0..<200).map { "\($0 * $0)\n" })
+    }
+}
+}
+
+@Suite("Start-up", .timeLimit(.minutes(2)))
+struct StartupTests {
+    @Test func aMissingPreloadModuleStopsStartWithItsName() async throws {
+        let config = SandboxConfiguration(servers: 1, preload: ["math", "no_such_module_xyz"])
+        await #expect {
+            try await ServerPool(configuration: config)
+        } throws: { error in
+            guard let error = error as? SandboxError, case .serverStartFailed = error.code else { return false }
+            return error.message.contains("no_such_module_xyz")
+        }
+    }
+
+    @Test func theCallersEnvironmentNeverReachesASnippet() async throws {
+        let secret = "vs-secret-\(UInt64.random(in: 0...UInt64.max))"
+        setenv("VERIFY_SNIPPETS_TEST_SECRET", secret, 1)
+        defer { unsetenv("VERIFY_SNIPPETS_TEST_SECRET") }
+        let pool = try await ServerPool(configuration: SandboxConfiguration(servers: 1, preload: ["math"]))
+        let run = await pool.run("import os\nprint(sorted(os.environ))\nprint(os.environ.get('VERIFY_SNIPPETS_TEST_SECRET'))")
+        await pool.shutdown()
+        #expect(run.outcome == .completed, run.explanation)
+        #expect(run.stdout == "['HOME', 'LANG', 'MKL_NUM_THREADS', 'OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'PATH', 'PYTHONHASHSEED', 'TMPDIR']\nNone\n")
+        #expect(!run.stdout.contains(secret))
+    }
+
+    @Test func protectionsAreReported() async throws {
+        let pool = try await SharedPool.get()
+        #expect(pool.protections.contains(.seccomp))
+        #expect(pool.protections.contains(.landlockFilesystem))
+        #expect(pool.protections.contains(.unprivilegedUser))
+        #expect(pool.landlockABI >= 1)
+    }
+}
