@@ -166,6 +166,14 @@ struct Lexer {
         let start = position
         if dialect == .latex {
             while isLetter(peek()) { position += 1 }
+            let run = String(decoding: bytes[start..<position], as: UTF8.self)
+            if run.count > 1 && !LaTeXWords.isWord(run) {
+                // `xy^2` is x times y squared: each letter is its own variable.
+                for letter in run { emit(.word(String(letter))) }
+                return
+            }
+            emit(.word(run))
+            return
         } else {
             while true {
                 let c = peek()

@@ -10,6 +10,8 @@ import RealModule
 struct Precision: Hashable, Sendable {
     var decimals: Int
     var significantDigits: Int
+    /// False for an integer made approximate by `\approx`: `\approx 3` means "rounds to 3", and 3.6 does not.
+    var allowsTruncation = true
 
     /// The precision of a literal with `fractionDigits` after the point and a `×10^exponent`.
     init(fractionDigits: Int, exponent: Int, value: BigRational) {
@@ -56,18 +58,20 @@ enum Agreement {
     ///
     /// Truncation is accepted because snippets often cut digits (`int(x*100)/100`) where the text
     /// rounded, and the reverse; both still show the same digits.
-    static func agrees(reference: BigRational, candidate: BigRational, decimals: Int) -> Agreement.Kind? {
+    static func agrees(reference: BigRational, candidate: BigRational, decimals: Int, truncation: Bool = true) -> Agreement.Kind? {
         let unit = BigRational.tenPower(-decimals)
         let half = unit * BigRational(1, 2)
         let diff = candidate - reference
         let fudge = (reference.magnitude + candidate.magnitude) * BigRational(1, 1_000_000_000_000)
         if diff.magnitude <= half + fudge { return .rounds }
+        guard truncation else { return nil }
+        // The upper end stays strict: 3.15 does not truncate to 3.14.
         let directed = reference.isNegative || (reference.isZero && candidate.isNegative) ? -diff : diff
-        if !directed.isNegative && directed < unit + fudge { return .truncates }
+        if directed + fudge >= .zero && directed < unit { return .truncates }
         return nil
     }
 
-    static func agrees(reference: Double, candidate: Double, decimals: Int) -> Agreement.Kind? {
+    static func agrees(reference: Double, candidate: Double, decimals: Int, truncation: Bool = true) -> Agreement.Kind? {
         guard reference.isFinite, candidate.isFinite else {
             return reference == candidate ? .rounds : nil
         }
@@ -75,8 +79,9 @@ enum Agreement {
         let diff = candidate - reference
         let fudge = (abs(reference) + abs(candidate)) * noise
         if abs(diff) <= unit / 2 + fudge { return .rounds }
+        guard truncation else { return nil }
         let directed = reference < 0 || (reference == 0 && candidate < 0) ? -diff : diff
-        if directed >= -fudge && directed < unit + fudge { return .truncates }
+        if directed >= -fudge && directed < unit { return .truncates }
         return nil
     }
 

@@ -149,7 +149,7 @@ enum PrintedValueParser {
             guard let v = ClauseReader.read(part, dialect: .python).value else { return nil }
             values.append(v)
         }
-        return .solutions(values)
+        return .tuple(values)
     }
 
     private static func elementCount(_ v: MathValue) -> Int? {
