@@ -19,12 +19,26 @@ struct Precision: Hashable, Sendable {
         significantDigits = max(1, Precision.leadingPlace(of: value) + decimals + 1)
     }
 
+    /// The precision of a literal whose digits the lexer counted itself (leading zeros excluded).
+    init(fractionDigits: Int, exponent: Int, significantDigits: Int) {
+        decimals = fractionDigits - exponent
+        self.significantDigits = max(1, significantDigits)
+    }
+
     /// The power of ten of the first significant digit (0 for 3.14, -2 for 0.012).
     static func leadingPlace(of value: BigRational) -> Int {
         if value.isZero { return 0 }
         let m = value.magnitude
-        var place = m.numerator.description.count - m.denominator.description.count
+        var place: Int
+        let estimate = m.doubleValue
+        if estimate.isNormal && estimate > 1e-300 && estimate < 1e300 {
+            place = Int(Double.log10(estimate).rounded(.down))
+        } else {
+            place = m.numerator.description.count - m.denominator.description.count
+        }
+        // The estimate can be one off near a power of ten.
         if m < BigRational.tenPower(place) { place -= 1 }
+        if !(m < BigRational.tenPower(place + 1)) { place += 1 }
         return place
     }
 
@@ -40,7 +54,8 @@ struct Precision: Hashable, Sendable {
 
     static func fixed(_ value: BigRational, decimals: Int) -> String {
         let scaled = value.magnitude * BigRational.tenPower(decimals) + BigRational(1, 2)
-        var digits = scaled.floor.description
+        let whole = scaled.floor
+        var digits = whole.magnitude.bitWidth <= 62 ? String(Int(truncatingIfNeeded: whole)) : whole.description
         if decimals > 0 {
             if digits.count <= decimals { digits = String(repeating: "0", count: decimals - digits.count + 1) + digits }
             digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -decimals))
