@@ -11,6 +11,13 @@ struct BigRational: Hashable, Sendable, Comparable {
 
     init(_ numerator: BigInt, _ denominator: BigInt = 1) {
         precondition(denominator != 0, "a zero denominator is rejected by every caller")
+        (self.numerator, self.denominator) = BigRational.reduced(numerator, denominator)
+    }
+
+    private static func reduced(_ numerator: BigInt, _ denominator: BigInt) -> (BigInt, BigInt) {
+        if let n = small(numerator), let d = small(denominator) {
+            return reducedSmall(n, d)
+        }
         var n = numerator
         var d = denominator
         if d.sign == .minus {
@@ -24,13 +31,40 @@ struct BigRational: Hashable, Sendable, Comparable {
                 d /= BigInt(g)
             }
         }
-        self.numerator = n
-        self.denominator = d
+        return (n, d)
+    }
+
+    /// Most numbers in math text fit a machine word: reduce them without BigInt's slower gcd.
+    private static func reducedSmall(_ n: Int, _ d: Int) -> (BigInt, BigInt) {
+        var a = n.magnitude
+        var b = d.magnitude
+        while b != 0 { (a, b) = (b, a % b) }
+        let sign = d < 0 ? -1 : 1
+        return (big(sign * n / Int(a)), big(sign * d / Int(a)))
+    }
+
+    private static let smallIntegers: [BigInt] = (0...4096).map { BigInt($0) }
+
+    /// BigInt's generic integer initializer is slow across modules; small values come from a table.
+    static func big(_ v: Int) -> BigInt {
+        if v >= 0 && v <= 4096 { return smallIntegers[v] }
+        if v < 0 && v >= -4096 { return -smallIntegers[-v] }
+        return BigInt(v)
+    }
+
+    /// The value as an Int when it has at most 62 bits, so that a sum or product of two checks for overflow only.
+    private static func small(_ value: BigInt) -> Int? {
+        value.magnitude.bitWidth <= 62 ? Int(truncatingIfNeeded: value) : nil
+    }
+
+    private var smallParts: (Int, Int)? {
+        guard let n = BigRational.small(numerator), let d = BigRational.small(denominator) else { return nil }
+        return (n, d)
     }
 
     init(_ value: Int) {
-        self.numerator = BigInt(value)
-        self.denominator = 1
+        self.numerator = BigRational.big(value)
+        self.denominator = BigRational.big(1)
     }
 
     static let zero = BigRational(0)
@@ -46,6 +80,13 @@ struct BigRational: Hashable, Sendable, Comparable {
     }
 
     static func + (a: BigRational, b: BigRational) -> BigRational {
+        if let (an, ad) = a.smallParts, let (bn, bd) = b.smallParts {
+            let (x, o1) = an.multipliedReportingOverflow(by: bd)
+            let (y, o2) = bn.multipliedReportingOverflow(by: ad)
+            let (n, o3) = x.addingReportingOverflow(y)
+            let (d, o4) = ad.multipliedReportingOverflow(by: bd)
+            if !(o1 || o2 || o3 || o4) { return BigRational(smallFraction: n, d) }
+        }
         if a.denominator == b.denominator {
             return BigRational(a.numerator + b.numerator, a.denominator)
         }
@@ -63,7 +104,12 @@ struct BigRational: Hashable, Sendable, Comparable {
     }
 
     static func * (a: BigRational, b: BigRational) -> BigRational {
-        BigRational(a.numerator * b.numerator, a.denominator * b.denominator)
+        if let (an, ad) = a.smallParts, let (bn, bd) = b.smallParts {
+            let (n, o1) = an.multipliedReportingOverflow(by: bn)
+            let (d, o2) = ad.multipliedReportingOverflow(by: bd)
+            if !(o1 || o2) { return BigRational(smallFraction: n, d) }
+        }
+        return BigRational(a.numerator * b.numerator, a.denominator * b.denominator)
     }
 
     /// Nil when dividing by zero.
@@ -95,13 +141,26 @@ struct BigRational: Hashable, Sendable, Comparable {
     }
 
     static func < (a: BigRational, b: BigRational) -> Bool {
-        a.numerator * b.denominator < b.numerator * a.denominator
+        if let (an, ad) = a.smallParts, let (bn, bd) = b.smallParts {
+            let (x, o1) = an.multipliedReportingOverflow(by: bd)
+            let (y, o2) = bn.multipliedReportingOverflow(by: ad)
+            if !(o1 || o2) { return x < y }
+        }
+        return a.numerator * b.denominator < b.numerator * a.denominator
     }
+
+    private init(smallFraction n: Int, _ d: Int) {
+        (numerator, denominator) = n == Int.min || d == Int.min ? BigRational.reduced(BigInt(n), BigInt(d)) : BigRational.reducedSmall(n, d)
+    }
+
+    private static let smallTenPowers: [BigInt] = (0...18).map { BigInt(10).power($0) }
 
     /// 10^k as a rational, for decimal scaling; k is small (bounded by the input length).
     static func tenPower(_ k: Int) -> BigRational {
-        let p = BigInt(10).power(abs(k))
-        return k >= 0 ? BigRational(p) : BigRational(1, p)
+        let p = abs(k) <= 18 ? smallTenPowers[abs(k)] : BigInt(10).power(abs(k))
+        var r = BigRational.one
+        if k >= 0 { r.numerator = p } else { r.denominator = p }
+        return r
     }
 
     /// The nearest integer below.
@@ -116,6 +175,7 @@ struct BigRational: Hashable, Sendable, Comparable {
     }
 
     var doubleValue: Double {
+        if let (n, d) = smallParts { return Double(n) / Double(d) }
         let nb = numerator.bitWidth
         let db = denominator.bitWidth
         if nb < 1000 && db < 1000 {

@@ -289,7 +289,9 @@ enum ClauseReader {
         var copy = Array(side)
         for (k, lexeme) in copy.enumerated() {
             if case .number(var n, let imaginary) = lexeme.token, n.precision == nil, n.value.isInteger {
-                n.precision = Precision(fractionDigits: 0, exponent: 0, value: n.value)
+                var precision = Precision(fractionDigits: 0, exponent: 0, value: n.value)
+                precision.allowsTruncation = false
+                n.precision = precision
                 copy[k].token = .number(n, imaginary: imaginary)
             }
         }

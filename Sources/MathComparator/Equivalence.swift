@@ -11,6 +11,9 @@ struct Judgement: Hashable, Sendable {
 enum Equivalence {
     /// Relative agreement for an exact value against a float: what double arithmetic keeps.
     static let floatTolerance = 1e-9
+    /// A printed float coarser than the expected value is accepted only from this many significant
+    /// digits on: `0.333` confirms 1/3, `0.33` could as well be a different computation.
+    static let minimumPrintedDigits = 3
 
     // MARK: Whole values
 
@@ -29,6 +32,9 @@ enum Equivalence {
             return assignments(xs, printed)
         case (_, .assignments(let ys)) where ys.count == 1:
             return compare(expected, ys[0].value)
+        case (.tuple(let xs), .assignments(let ys)), (.list(let xs), .assignments(let ys)):
+            // `{x: 2, y: -1}` printed for the point (2, -1): in order.
+            return ordered(xs, ys.map(\.value))
         case (.equation(let l, let r), _):
             return equation(l, r, printed)
         case (_, .equation(let l, let r)):
@@ -304,19 +310,19 @@ enum Equivalence {
         let text = precision.render(reference)
         let kind: Agreement.Kind?
         if let c = candidateExact {
-            kind = Agreement.agrees(reference: reference, candidate: c, decimals: precision.decimals)
+            kind = Agreement.agrees(reference: reference, candidate: c, decimals: precision.decimals, truncation: precision.allowsTruncation)
         } else {
             let v = Evaluation.numeric(candidate)
             guard abs(v.imaginary) <= 1e-12 * max(1, abs(v.real)) else {
                 return Judgement(equal: false, rule: "printed a complex value, expected \(text)")
             }
-            kind = Agreement.agrees(reference: reference.doubleValue, candidate: v.real, decimals: precision.decimals)
+            kind = Agreement.agrees(reference: reference.doubleValue, candidate: v.real, decimals: precision.decimals, truncation: precision.allowsTruncation)
         }
         let places = placesDescription(precision)
         if let kind {
             return Judgement(equal: true, rule: "\(kind == .rounds ? "rounds" : "truncates") to \(text) (\(places))")
         }
-        if let cp = candidatePrecision, cp.decimals < precision.decimals, cp.significantDigits >= 2, let c = candidateExact,
+        if let cp = candidatePrecision, cp.decimals < precision.decimals, cp.significantDigits >= minimumPrintedDigits, let c = candidateExact,
            let back = Agreement.agrees(reference: c, candidate: reference, decimals: cp.decimals) {
             return Judgement(equal: true, rule: "\(text) \(back == .rounds ? "rounds" : "truncates") to the printed \(cp.render(c)) (\(placesDescription(cp)))")
         }
@@ -333,7 +339,7 @@ enum Equivalence {
     /// An exact value (`\frac{1}{3}`, `\sqrt{2}`, `\pi`) against a printed float.
     ///
     /// Accepted when they agree to 1e-9 relative (what a double keeps through a computation), or when
-    /// the printed float shows at least two significant digits and is the exact value rounded or
+    /// the printed float shows at least three significant digits and is the exact value rounded or
     /// truncated to the digits it shows (`0.333` for 1/3, `3.14` for pi).
     private static func exactAgainstFloat(_ x: Expr, exactX: BigRational?, _ y: Expr, exactY: BigRational?, printedPrecision: Precision?) -> Judgement {
         let vx = Evaluation.numeric(x)
@@ -346,7 +352,7 @@ enum Equivalence {
         if distance <= floatTolerance * scale || (scale < 1e-300) || (exactX?.isZero == true && distance <= 1e-12) {
             return Judgement(equal: true, rule: "agrees to 1e-9 relative")
         }
-        if let p = printedPrecision, p.significantDigits >= 2, abs(vx.imaginary) <= 1e-12 * scale, abs(vy.imaginary) <= 1e-12 * scale {
+        if let p = printedPrecision, p.significantDigits >= minimumPrintedDigits, abs(vx.imaginary) <= 1e-12 * scale, abs(vy.imaginary) <= 1e-12 * scale {
             let kind: Agreement.Kind?
             if let ex = exactX, let ey = exactY {
                 kind = Agreement.agrees(reference: ey, candidate: ex, decimals: p.decimals)

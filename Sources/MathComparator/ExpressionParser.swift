@@ -22,6 +22,10 @@ struct ExpressionParser {
     private let plusMinusSign: Int
     private var index: Int
     private var depth = 0
+    /// Inside `|…|` a bar closes rather than starts a factor.
+    private var absoluteDepth = 0
+    /// Inside a function's argument a degree sign converts to radians instead of marking the whole value.
+    private var argumentDepth = 0
     private(set) var usedPlusMinus = false
     /// Set by a trailing `%` or `^\circ`.
     private(set) var unit: QuantityUnit?
@@ -99,14 +103,45 @@ struct ExpressionParser {
             value = try parseBracketed()
         case .command(let name) where name.hasPrefix("begin:"):
             value = try parseEnvironment(String(name.dropFirst(6)))
+        case .command("emptyset"), .command("varnothing"):
+            advance()
+            value = .set([])
         case .word(let name) where dialect == .python && PythonNames.collectionConstructors.contains(name):
             value = try parsePythonCall()
         default:
             return nil
         }
         if case .scalar = value { return nil }
+        if current == .command("cup") { return try parseUnion(first: value) }
         if atEnd || isItemTerminator(current) { return value }
         return nil
+    }
+
+    /// `(-\infty, -2) \cup (2, \infty)`; a pair in parentheses is an open interval here, in brackets a closed one.
+    private mutating func parseUnion(first: MathValue) throws(ParseFailure) -> MathValue {
+        var pieces = [first]
+        while accept(.command("cup")) {
+            guard let next = try parseCollectionIfWhole() else { throw .unreadable }
+            pieces.append(next)
+        }
+        var intervals: [Interval] = []
+        var elements: [MathValue] = []
+        for piece in pieces {
+            switch piece {
+            case .interval(let i): intervals.append(i)
+            case .tuple(let xs) where xs.count == 2:
+                guard case .scalar(let a) = xs[0], case .scalar(let b) = xs[1] else { throw .unreadable }
+                intervals.append(Interval(lower: a, upper: b, lowerClosed: false, upperClosed: false))
+            case .list(let xs) where xs.count == 2:
+                guard case .scalar(let a) = xs[0], case .scalar(let b) = xs[1] else { throw .unreadable }
+                intervals.append(Interval(lower: a, upper: b, lowerClosed: true, upperClosed: true))
+            case .set(let xs): elements.append(contentsOf: xs)
+            default: throw .unreadable
+            }
+        }
+        if intervals.isEmpty { return .set(elements) }
+        guard elements.isEmpty else { throw .unreadable }
+        return .union(intervals)
     }
 
     private func isItemTerminator(_ token: Token?) -> Bool {
@@ -199,7 +234,8 @@ struct ExpressionParser {
         switch token {
         case .number: return true
         case .word(let w): return !LaTeXWords.connectives.contains(w)
-        case .symbol("("), .symbol("|"): return true
+        case .symbol("("): return true
+        case .symbol("|"): return absoluteDepth == 0
         case .command("{"): return false
         case .command(let name):
             return LaTeXWords.functions[name] != nil || LaTeXWords.constants[name] != nil
@@ -221,7 +257,7 @@ struct ExpressionParser {
         var base = try parsePostfix(try parsePrimary())
         while accept(.symbol("^")) {
             if accept(.command("circ")) || isDegreeGroup() {
-                unit = .degree
+                base = degrees(base)
                 continue
             }
             let exponent = dialect == .python ? try parseUnaryPower() : try parseLaTeXArgument()
@@ -238,6 +274,13 @@ struct ExpressionParser {
             return true
         }
         return false
+    }
+
+    /// `30^\circ` is a quantity in degrees; inside `\sin(30^\circ)` it is an angle in radians.
+    private mutating func degrees(_ e: Expr) -> Expr {
+        if argumentDepth > 0 { return .product([e, .constant(.pi), .power(.integer(180), .minusOne)]) }
+        unit = .degree
+        return e
     }
 
     /// `e^{x}` is exp(x), so that both sides agree on one form.
@@ -258,7 +301,7 @@ struct ExpressionParser {
                 unit = .percent
             case .symbol("°"):
                 advance()
-                unit = .degree
+                e = degrees(e)
             default:
                 return e
             }
@@ -290,7 +333,9 @@ struct ExpressionParser {
             return e
         case .symbol("|"):
             advance()
+            absoluteDepth += 1
             let inner = try parseSum()
+            absoluteDepth -= 1
             try expect(.symbol("|"))
             return .call(.abs, [inner])
         case .string(let text):
@@ -436,6 +481,8 @@ struct ExpressionParser {
         if accept(.symbol("^")) {
             exponent = try parseLaTeXArgument()
         }
+        argumentDepth += 1
+        defer { argumentDepth -= 1 }
         let argument: Expr
         if current == .symbol("(") || current == .command("{") {
             argument = try parsePrimary()

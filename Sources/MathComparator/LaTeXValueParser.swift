@@ -19,6 +19,6 @@ enum LaTeXValueParser {
     }
 
     private static func hasRelation(_ text: Substring) -> Bool {
-        text.contains("=") || text.contains("\\approx")
+        text.utf8.contains(0x3D) || text.utf8.split(separator: 0x5C).contains { $0.starts(with: "approx".utf8) }
     }
 }

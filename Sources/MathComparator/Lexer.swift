@@ -106,10 +106,11 @@ struct Lexer {
             exponent = value
             position += length
         }
-        let mantissa = BigInt(String(decoding: digits, as: UTF8.self)) ?? 0
+        let mantissa = digits.count <= 18 ? BigRational.big(digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }) : BigInt(String(decoding: digits, as: UTF8.self)) ?? 0
         let value = BigRational(mantissa, BigInt(10).power(fractionDigits)) * BigRational.tenPower(exponent)
         let written = sawPoint || exponent != 0 && exponent < 0 || (dialect == .python && exponent != 0)
-        let precision = written ? Precision(fractionDigits: fractionDigits, exponent: exponent, value: value) : nil
+        let significant = digits.drop { $0 == 0x30 }.count
+        let precision = written ? Precision(fractionDigits: fractionDigits, exponent: exponent, significantDigits: significant) : nil
         var imaginary = false
         if dialect == .python && (peek() == 0x6A || peek() == 0x4A) && !isLetterOrUnderscore(peek(1)) && !isDigit(peek(1)) {
             imaginary = true
@@ -166,6 +167,14 @@ struct Lexer {
         let start = position
         if dialect == .latex {
             while isLetter(peek()) { position += 1 }
+            let run = String(decoding: bytes[start..<position], as: UTF8.self)
+            if run.count > 1 && !LaTeXWords.isWord(run) {
+                // `xy^2` is x times y squared: each letter is its own variable.
+                for letter in run { emit(.word(String(letter))) }
+                return
+            }
+            emit(.word(run))
+            return
         } else {
             while true {
                 let c = peek()

@@ -133,7 +133,7 @@ extension Expr: CustomStringConvertible {
         switch self {
         case .number(let n):
             let text = n.precision.map { $0.render(n.value) } ?? n.value.description
-            let isCompound = text.hasPrefix("-") || text.contains("/")
+            let isCompound = n.value.isNegative || !n.value.isInteger
             return isCompound && context > 1 ? "(\(text))" : text
         case .constant(let c):
             switch c {

@@ -10,6 +10,8 @@ import RealModule
 struct Precision: Hashable, Sendable {
     var decimals: Int
     var significantDigits: Int
+    /// False for an integer made approximate by `\approx`: `\approx 3` means "rounds to 3", and 3.6 does not.
+    var allowsTruncation = true
 
     /// The precision of a literal with `fractionDigits` after the point and a `×10^exponent`.
     init(fractionDigits: Int, exponent: Int, value: BigRational) {
@@ -17,12 +19,26 @@ struct Precision: Hashable, Sendable {
         significantDigits = max(1, Precision.leadingPlace(of: value) + decimals + 1)
     }
 
+    /// The precision of a literal whose digits the lexer counted itself (leading zeros excluded).
+    init(fractionDigits: Int, exponent: Int, significantDigits: Int) {
+        decimals = fractionDigits - exponent
+        self.significantDigits = max(1, significantDigits)
+    }
+
     /// The power of ten of the first significant digit (0 for 3.14, -2 for 0.012).
     static func leadingPlace(of value: BigRational) -> Int {
         if value.isZero { return 0 }
         let m = value.magnitude
-        var place = m.numerator.description.count - m.denominator.description.count
+        var place: Int
+        let estimate = m.doubleValue
+        if estimate.isNormal && estimate > 1e-300 && estimate < 1e300 {
+            place = Int(Double.log10(estimate).rounded(.down))
+        } else {
+            place = m.numerator.description.count - m.denominator.description.count
+        }
+        // The estimate can be one off near a power of ten.
         if m < BigRational.tenPower(place) { place -= 1 }
+        if !(m < BigRational.tenPower(place + 1)) { place += 1 }
         return place
     }
 
@@ -38,7 +54,8 @@ struct Precision: Hashable, Sendable {
 
     static func fixed(_ value: BigRational, decimals: Int) -> String {
         let scaled = value.magnitude * BigRational.tenPower(decimals) + BigRational(1, 2)
-        var digits = scaled.floor.description
+        let whole = scaled.floor
+        var digits = whole.magnitude.bitWidth <= 62 ? String(Int(truncatingIfNeeded: whole)) : whole.description
         if decimals > 0 {
             if digits.count <= decimals { digits = String(repeating: "0", count: decimals - digits.count + 1) + digits }
             digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -decimals))
@@ -56,18 +73,20 @@ enum Agreement {
     ///
     /// Truncation is accepted because snippets often cut digits (`int(x*100)/100`) where the text
     /// rounded, and the reverse; both still show the same digits.
-    static func agrees(reference: BigRational, candidate: BigRational, decimals: Int) -> Agreement.Kind? {
+    static func agrees(reference: BigRational, candidate: BigRational, decimals: Int, truncation: Bool = true) -> Agreement.Kind? {
         let unit = BigRational.tenPower(-decimals)
         let half = unit * BigRational(1, 2)
         let diff = candidate - reference
         let fudge = (reference.magnitude + candidate.magnitude) * BigRational(1, 1_000_000_000_000)
         if diff.magnitude <= half + fudge { return .rounds }
+        guard truncation else { return nil }
+        // The upper end stays strict: 3.15 does not truncate to 3.14.
         let directed = reference.isNegative || (reference.isZero && candidate.isNegative) ? -diff : diff
-        if !directed.isNegative && directed < unit + fudge { return .truncates }
+        if directed + fudge >= .zero && directed < unit { return .truncates }
         return nil
     }
 
-    static func agrees(reference: Double, candidate: Double, decimals: Int) -> Agreement.Kind? {
+    static func agrees(reference: Double, candidate: Double, decimals: Int, truncation: Bool = true) -> Agreement.Kind? {
         guard reference.isFinite, candidate.isFinite else {
             return reference == candidate ? .rounds : nil
         }
@@ -75,8 +94,9 @@ enum Agreement {
         let diff = candidate - reference
         let fudge = (abs(reference) + abs(candidate)) * noise
         if abs(diff) <= unit / 2 + fudge { return .rounds }
+        guard truncation else { return nil }
         let directed = reference < 0 || (reference == 0 && candidate < 0) ? -diff : diff
-        if directed >= -fudge && directed < unit + fudge { return .truncates }
+        if directed >= -fudge && directed < unit { return .truncates }
         return nil
     }
 

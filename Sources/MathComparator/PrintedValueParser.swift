@@ -40,7 +40,7 @@ enum PrintedValueParser {
 
     /// One line: a repr, a LaTeX answer, a labelled value (`The area is 12.5`, `c = 5.0`, `Distance: 15 km`).
     static func readLine(_ line: Substring) -> MathValue? {
-        let looksLaTeX = line.contains("\\") || line.contains("$")
+        let looksLaTeX = line.utf8.contains { $0 == 0x5C || $0 == 0x24 }
         if looksLaTeX, let v = ClauseReader.read(line, dialect: .latex).value { return v }
         if let v = ClauseReader.read(line, dialect: .python).value { return v }
         if !looksLaTeX, let v = ClauseReader.read(line, dialect: .latex).value, isPlausibleLaTeXReading(v) { return v }
@@ -149,7 +149,7 @@ enum PrintedValueParser {
             guard let v = ClauseReader.read(part, dialect: .python).value else { return nil }
             values.append(v)
         }
-        return .solutions(values)
+        return .tuple(values)
     }
 
     private static func elementCount(_ v: MathValue) -> Int? {

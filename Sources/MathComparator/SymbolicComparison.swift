@@ -21,19 +21,19 @@ enum Symbolic {
         var note = ""
         if Set(vx) != Set(vy) {
             // One free variable on each side: the name is a notation choice (x or t), the function is the same.
-            guard vx.count == 1, vy.count == 1 else {
-                if vx.isEmpty { return Judgement(equal: false, rule: "printed an expression in \(vy.joined(separator: ", ")), expected a number") }
-                if vy.isEmpty { return Judgement(equal: false, rule: "printed a number, expected an expression in \(vx.joined(separator: ", "))") }
+            // A side without variables is a constant function: `\sin^2 x + \cos^2 x` is 1.
+            if vx.count == 1, vy.count == 1 {
+                y = rename(y0, from: vy[0], to: vx[0])
+                note = " (\(vy[0]) read as \(vx[0]))"
+            } else if !vx.isEmpty && !vy.isEmpty {
                 return Judgement(equal: false, rule: "variables differ: \(vx.joined(separator: ", ")) against \(vy.joined(separator: ", "))")
             }
-            y = rename(y0, from: vy[0], to: vx[0])
-            note = " (\(vy[0]) read as \(vx[0]))"
         }
         let tolerance = toleranceFor(expected)
         var generator = SplitMix64(seed: 0x5EED_CAFE)
         var agreed = 0
         for _ in 0..<pointCount {
-            guard let (a, b, point) = evaluatePair(x, y, variables: vx, generator: &generator) else { continue }
+            guard let (a, b, point) = evaluatePair(x, y, variables: vx.isEmpty ? vy : vx, generator: &generator) else { continue }
             let scale = max(1, a.length, b.length)
             if (a - b).length > tolerance * scale {
                 return Judgement(equal: false, rule: "symbolic: differs at \(point)\(note)")

@@ -32,6 +32,12 @@ enum LaTeXWords {
         "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Phi", "Psi", "Omega",
     ]
 
+    /// A letter run that stays one token: a function, a unit, a connective or prose.
+    static func isWord(_ run: String) -> Bool {
+        functions[run] != nil || connectives.contains(run) || Units.names.contains(run) || isProse(run)
+            || constants[run] != nil || greek.contains(run)
+    }
+
     /// Words that join alternatives or clauses rather than multiply.
     static let connectives: Set<String> = ["or", "and", "OR", "AND", "Or", "And"]
 
