@@ -112,6 +112,11 @@ let package = Package(
             dependencies: ["SnippetSandbox", "snippet-server"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "SandboxSecurityTests",
+            dependencies: ["SnippetSandbox", "snippet-server"],
+            swiftSettings: swiftSettings
+        ),
         // MathComparatorTests (branch comparator) is declared there, but its files are not committed
         // yet; it comes back here with the merge that brings them.
     ]

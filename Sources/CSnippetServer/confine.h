@@ -74,7 +74,8 @@ int vs_landlock_restrict(int ruleset_fd, const char **step);
 
 /* seccomp_policy.c */
 bool vs_seccomp_available(void);
-int vs_seccomp_build(struct vs_seccomp_program *out);
+/* Compiles the policy; with pfc_fd >= 0 also writes it there as readable pseudo-code. */
+int vs_seccomp_build(struct vs_seccomp_program *out, int pfc_fd);
 int vs_seccomp_install(const struct vs_seccomp_program *p, struct vs_violation_record *v,
                        const char **step);
 const char *vs_syscall_name(int32_t nr, uint32_t arch, char *buf, size_t len);

@@ -108,7 +108,7 @@ static const struct {
 
 /* libseccomp compiles the rules; the program is then exported as raw BPF so that a child only
  * makes one seccomp() call instead of compiling the policy again on every fork. */
-int vs_seccomp_build(struct vs_seccomp_program *out) {
+int vs_seccomp_build(struct vs_seccomp_program *out, int pfc_fd) {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
     if (!ctx) return -ENOMEM;
     int rc = 0;
@@ -162,6 +162,7 @@ int vs_seccomp_build(struct vs_seccomp_program *out) {
             goto done;
     }
 
+    if (pfc_fd >= 0) seccomp_export_pfc(ctx, pfc_fd);
     /* Export through a memfd: libseccomp 2.5 can only export to a descriptor. */
     int fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
     if (fd < 0) {

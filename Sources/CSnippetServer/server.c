@@ -153,6 +153,18 @@ static int rebuild_landlock(struct vs_confinement *c, int abi, const char *scrat
 }
 
 int snippet_server_main(int argc, char **argv) {
+    /* For the syscall sweep test: libseccomp's own table, so the test does not keep one. */
+    if (argc == 2 && strcmp(argv[1], "--syscall-names") == 0) {
+        char name[64];
+        for (int nr = 0; nr < 1024; nr++)
+            if (strncmp(vs_syscall_name(nr, 0, name, sizeof name), "syscall ", 8) != 0) printf("%d %s\n", nr, name);
+        return 0;
+    }
+    /* The compiled policy as libseccomp's pseudo filter code, for reviewing it. */
+    if (argc == 2 && strcmp(argv[1], "--print-policy") == 0) {
+        struct vs_seccomp_program p;
+        return vs_seccomp_build(&p, STDOUT_FILENO) == 0 ? 0 : 1;
+    }
     int request_fd, response_fd;
     if (take_protocol_fds(&request_fd, &response_fd) != 0) {
         PLOG_E("setting up the protocol descriptors");
@@ -196,7 +208,7 @@ int snippet_server_main(int argc, char **argv) {
         send_hello(response_fd, false, protections, abi, note);
         goto out;
     }
-    if ((protections & VS_PROTECT_SECCOMP) && vs_seccomp_build(&c.seccomp) != 0) {
+    if ((protections & VS_PROTECT_SECCOMP) && vs_seccomp_build(&c.seccomp, -1) != 0) {
         send_hello(response_fd, false, protections, abi, "building the seccomp policy failed");
         goto out;
     }
