@@ -151,19 +151,17 @@ public struct BatchVerifier: Sendable {
                     toSkip -= 1
                     continue
                 }
-                let cost: Int
-                if case .record(let record) = parsed { cost = max(1, record.computations.count) } else { cost = 0 }
+                // A malformed line costs one slot too: behind a slow record, a run of them must not
+                // pile up in memory without bound.
+                var cost = 1
+                if case .record(let record) = parsed { cost = max(1, record.computations.count) }
                 while inFlight > 0 && inFlight + cost > options.window && failure == nil {
                     await collect()
                 }
                 inFlight += cost
                 let number = sequence
                 sequence += 1
-                if cost == 0, let record = await verify(parsed) {
-                    group.addTask { (number, record, 0) }
-                } else {
-                    group.addTask { (number, await verify(parsed)!, cost) }
-                }
+                group.addTask { (number, await verify(parsed)!, cost) }
             }
             while inFlight > 0 || !group.isEmpty {
                 if failure != nil { group.cancelAll() }

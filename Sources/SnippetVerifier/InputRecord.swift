@@ -98,7 +98,7 @@ public enum ParsedLine: Sendable {
             return
         }
         if let bad = firstInvalidUTF8(bytes) {
-            self = malformed("invalid UTF-8 at byte \(bad)")
+            self = malformed("invalid UTF-8 at byte \(bad)", Self.validMembers(of: bytes, maxDepth: limits.maxDepth))
             return
         }
         var scanner = JSONScanner(bytes, maxDepth: limits.maxDepth)
@@ -128,6 +128,16 @@ public enum ParsedLine: Sendable {
         } catch {
             self = malformed(error.reason, members)
         }
+    }
+}
+
+extension ParsedLine {
+    /// The members of a line that is a JSON object apart from its invalid UTF-8, less those whose
+    /// text holds the invalid bytes: what can be kept of it without writing invalid UTF-8.
+    static func validMembers(of bytes: [UInt8], maxDepth: Int) -> [JSONMember] {
+        var scanner = JSONScanner(bytes, maxDepth: maxDepth)
+        guard let document = try? scanner.document(), document.kind == .object else { return [] }
+        return JSONScanner.members(of: document, in: bytes).filter { firstInvalidUTF8(Array(bytes[$0.range])) == nil }
     }
 }
 

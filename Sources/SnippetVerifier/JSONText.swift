@@ -372,6 +372,18 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: ":"))
     }
 
+    /// `,"key":"value"` (no comma when `first`).
+    mutating func member(_ name: String, string value: String, first: Bool = false) {
+        member(name, first: first) { $0.string(value) }
+    }
+
+    /// `,"key":` followed by what `value` writes (no comma when `first`).
+    mutating func member(_ name: String, first: Bool = false, _ value: (inout JSONWriter) -> Void) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        key(name)
+        value(&self)
+    }
+
     mutating func integer<I: BinaryInteger>(_ value: I) {
         bytes.append(contentsOf: String(value).utf8)
     }

@@ -79,39 +79,20 @@ public struct Verification: Sendable, Hashable {
     /// The object's JSON text, written directly (the hot path); `Codable` gives the same object.
     func write(to json: inout JSONWriter) {
         json.raw("{")
-        json.key(CodingKeys.verdict.rawValue)
-        json.string(verdict.name.rawValue)
+        json.member(CodingKeys.verdict.rawValue, string: verdict.name.rawValue, first: true)
         switch verdict {
         case .correct(let evidence), .wrong(let evidence):
-            json.raw(",")
-            json.key(CodingKeys.expected.rawValue)
-            json.string(evidence.expected)
-            json.raw(",")
-            json.key(CodingKeys.printed.rawValue)
-            json.string(evidence.printed)
-            json.raw(",")
-            json.key(CodingKeys.rule.rawValue)
-            json.string(evidence.rule)
+            json.member(CodingKeys.expected.rawValue, string: evidence.expected)
+            json.member(CodingKeys.printed.rawValue, string: evidence.printed)
+            json.member(CodingKeys.rule.rawValue, string: evidence.rule)
         case .unverifiable(let reason), .failed(let reason):
-            json.raw(",")
-            json.key(CodingKeys.reason.rawValue)
-            json.string(reason)
+            json.member(CodingKeys.reason.rawValue, string: reason)
         }
-        json.raw(",")
-        json.key(CodingKeys.outcome.rawValue)
-        json.string(outcome.rawValue)
-        json.raw(",")
-        json.key(CodingKeys.outcomeDetail.rawValue)
-        json.string(outcomeDetail)
-        json.raw(",")
-        json.key(CodingKeys.wallMilliseconds.rawValue)
-        json.milliseconds(wallMilliseconds)
-        json.raw(",")
-        json.key(CodingKeys.cpuMilliseconds.rawValue)
-        json.milliseconds(cpuMilliseconds)
-        json.raw(",")
-        json.key(CodingKeys.peakMemoryBytes.rawValue)
-        json.integer(peakMemoryBytes)
+        json.member(CodingKeys.outcome.rawValue, string: outcome.rawValue)
+        json.member(CodingKeys.outcomeDetail.rawValue, string: outcomeDetail)
+        json.member(CodingKeys.wallMilliseconds.rawValue) { $0.milliseconds(wallMilliseconds) }
+        json.member(CodingKeys.cpuMilliseconds.rawValue) { $0.milliseconds(cpuMilliseconds) }
+        json.member(CodingKeys.peakMemoryBytes.rawValue) { $0.integer(peakMemoryBytes) }
         json.raw("}")
     }
 }

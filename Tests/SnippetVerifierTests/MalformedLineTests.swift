@@ -60,6 +60,9 @@ import Testing
             return
         }
         #expect(malformed.reason == "invalid UTF-8 at byte 34")
+        let output = VerifiedRecord(malformed: malformed).output
+        #expect(String(decoding: output, as: UTF8.self) == #"{"line":3,"error":"invalid UTF-8 at byte 34","code": "print(4)"}"#,
+                "the members without invalid bytes are kept")
     }
 
     @Test func outputNamesTheLineAndKeepsTheReadableFields() throws {

@@ -16,13 +16,20 @@ import Testing
 
     func read(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
 
-    @Test func tornLastLineIsRedoneAndCompleteRecordsAreNotRerun() async throws {
-        let folder = try TestFiles.scratch()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+    /// Writes the input into a fresh folder and verifies it once, uninterrupted; returns the job
+    /// (with `resume` set, for the next run) and the output it wrote.
+    func completedRun(in folder: String) async throws -> (job: BatchJob, output: Data) {
         try TestFiles.write(lines, to: "\(folder)/in.jsonl")
         var job = files(folder)
         _ = try await BatchVerifier(runner: FakeSnippetRunner()).run(job)
-        let whole = try read(job.output)
+        job.resume = true
+        return (job, try read(job.output))
+    }
+
+    @Test func tornLastLineIsRedoneAndCompleteRecordsAreNotRerun() async throws {
+        let folder = try TestFiles.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (job, whole) = try await completedRun(in: folder)
         let wholeKept = try read(job.kept!)
         let wholeDropped = try read(job.dropped!)
 
@@ -35,7 +42,6 @@ import Testing
         try Data("stale\n".utf8).write(to: URL(fileURLWithPath: job.kept!))
         try Data().write(to: URL(fileURLWithPath: job.dropped!))
 
-        job.resume = true
         let runner = FakeSnippetRunner()
         let summary = try await BatchVerifier(runner: runner).run(job)
         #expect(try read(job.output) == whole, "the resumed file equals one uninterrupted run")
@@ -52,11 +58,7 @@ import Testing
     @Test func resumingACompleteOutputRunsNothing() async throws {
         let folder = try TestFiles.scratch()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try TestFiles.write(lines, to: "\(folder)/in.jsonl")
-        var job = files(folder)
-        _ = try await BatchVerifier(runner: FakeSnippetRunner()).run(job)
-        let whole = try read(job.output)
-        job.resume = true
+        let (job, whole) = try await completedRun(in: folder)
         let runner = FakeSnippetRunner()
         let summary = try await BatchVerifier(runner: runner).run(job)
         #expect(runner.calls.isEmpty)
@@ -77,11 +79,8 @@ import Testing
     @Test func anOutputWithMoreRecordsThanTheInputIsRefused() async throws {
         let folder = try TestFiles.scratch()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try TestFiles.write(lines, to: "\(folder)/in.jsonl")
-        var job = files(folder)
-        _ = try await BatchVerifier(runner: FakeSnippetRunner()).run(job)
+        let (job, _) = try await completedRun(in: folder)
         try TestFiles.write(Array(lines.prefix(5)), to: job.input)
-        job.resume = true
         await #expect {
             try await BatchVerifier(runner: FakeSnippetRunner()).run(job)
         } throws: { error in
