@@ -226,7 +226,11 @@ extension BatchJob {
     /// - Throws: `.unreadableInput` or `.unwritableOutput`, naming the path and the call.
     public func checkFiles(summary: String? = nil) throws(VerifierError) {
         if input != "-" { _ = try LineReader(path: input) }
+        let inputFile = input == "-" ? nil : fileIdentity(input)
         for path in [output, kept, dropped, summary].compactMap({ $0 }) where path != "-" {
+            if let inputFile, fileIdentity(path) == inputFile {
+                throw VerifierError(.unwritableOutput, "\(path) is the input \(input) under another name: writing it would destroy the input")
+            }
             try checkWritable(path)
         }
     }

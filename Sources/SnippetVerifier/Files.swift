@@ -204,6 +204,13 @@ func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(VerifierError
     }
 }
 
+/// The device and inode of an existing file (links and other spellings of one path agree), or nil.
+func fileIdentity(_ path: String) -> [UInt64]? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return [UInt64(info.st_dev), UInt64(info.st_ino)]
+}
+
 /// "No such file or directory" for an errno value.
 func systemErrorText(_ code: Int32) -> String {
     String(cString: strerror(code))

@@ -27,6 +27,11 @@ final class ProgressReporter: Sendable {
         standardError(live ? "\r\u{1B}[K" + summary.oneLine : summary.oneLine + "\n")
     }
 
+    /// On a terminal, says what the first seconds are spent on (each server imports its preload).
+    func starting(servers: Int) {
+        if live { standardError("verify-snippets: starting \(servers) fork server\(servers == 1 ? "" : "s")...") }
+    }
+
     /// Clears the live line before an error message.
     func clear() {
         if live { standardError("\r\u{1B}[K") }

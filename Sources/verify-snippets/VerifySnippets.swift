@@ -48,11 +48,19 @@ struct VerifySnippets: AsyncParsableCommand {
     func run() async throws {
         let job = output.job(input: input)
         try job.checkFiles(summary: output.summaryJSON)
-        let sandbox = try await ServerPool(configuration: pool.configuration(limits: limits.sandboxLimits))
+        let configuration = pool.configuration(limits: limits.sandboxLimits)
+        let reporter = ProgressReporter()
+        reporter.starting(servers: configuration.servers)
+        let sandbox: ServerPool
+        do {
+            sandbox = try await ServerPool(configuration: configuration)
+        } catch {
+            reporter.clear()
+            throw error
+        }
         let verifier = BatchVerifier(
             runner: sandbox,
             options: BatchOptions(window: pool.window(servers: sandbox.configuration.servers), shard: output.shard))
-        let reporter = ProgressReporter()
         let summary: Summary
         do {
             summary = try await verifier.run(job, progress: reporter.update)

@@ -145,6 +145,10 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "\(folder)/created.jsonl"))
         try BatchJob(input: "\(folder)/in.jsonl", output: "\(folder)/created.jsonl").checkFiles()
         #expect(!FileManager.default.fileExists(atPath: "\(folder)/created.jsonl"), "checking leaves nothing behind")
+        #expect(throws: VerifierError.self, "the input under another name is refused before it is emptied") {
+            try BatchJob(input: "\(folder)/in.jsonl", output: "\(folder)/./in.jsonl").checkFiles()
+        }
+        #expect(try TestFiles.lines("\(folder)/in.jsonl").count == 1)
     }
 
     @Test func fixtureFilesReadAsTheirFormats() async throws {
