@@ -107,14 +107,20 @@ let package = Package(
             dependencies: ["SnippetSandbox"],
             swiftSettings: swiftSettings
         ),
+        // Helpers every test target shares: fixture paths, process checks.
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SnippetSandboxTests",
-            dependencies: ["SnippetSandbox", "snippet-server"],
+            dependencies: ["SnippetSandbox", "snippet-server", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SandboxSecurityTests",
-            dependencies: ["SnippetSandbox", "snippet-server"],
+            dependencies: ["SnippetSandbox", "snippet-server", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         // MathComparatorTests (branch comparator) is declared there, but its files are not committed

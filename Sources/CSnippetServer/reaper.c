@@ -4,6 +4,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -32,17 +34,32 @@ static int high_pipe(int fds[2]) {
     return 0;
 }
 
+/* Grows a capture buffer. Its pages are MADV_DONTFORK: the next child never maps what an
+ * earlier snippet printed (it could otherwise read it with ctypes), and the server's own writes
+ * to them after a fork cost no copy-on-write fault. */
+static int reserve(struct vs_capture *buf, size_t capacity) {
+    char *p = mmap(NULL, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return -1;
+    if (madvise(p, capacity, MADV_DONTFORK) != 0) {
+        munmap(p, capacity);
+        return -1;
+    }
+    if (buf->data) {
+        memcpy(p, buf->data, buf->length);
+        munmap(buf->data, buf->capacity);
+    }
+    buf->data = p;
+    buf->capacity = capacity;
+    return 0;
+}
+
 /* Appends what is readable now. Returns 1 at end of file, -1 when the cap was passed (what
  * fits is kept), 0 otherwise. */
 static int drain(int fd, struct vs_capture *buf, size_t cap) {
     for (;;) {
-        if (buf->capacity - buf->length < 65536) {
-            size_t grown = buf->capacity ? buf->capacity * 2 : 65536 * 2;
-            char *p = realloc(buf->data, grown);
-            if (!p) return -1;
-            buf->data = p;
-            buf->capacity = grown;
-        }
+        if (buf->capacity - buf->length < 65536 &&
+            reserve(buf, buf->capacity ? buf->capacity * 2 : 65536 * 2) != 0)
+            return -1;
         ssize_t n = read(fd, buf->data + buf->length, buf->capacity - buf->length);
         if (n == 0) return 1;
         if (n < 0) return (errno == EAGAIN || errno == EINTR) ? 0 : 1;

@@ -13,35 +13,43 @@
 #include "confine.h"
 #include "log.h"
 #include "scratch.h"
+#include "view.h"
 
-/* As root, the folder is a small tmpfs in a mount namespace of the server's own: emptying it is
- * one remount whatever a snippet left there, and its size and inode count bound what a snippet
- * can fill. Elsewhere it is a plain folder. */
+/* As root, the folder is a small tmpfs inside the server's own file-system view (view.c):
+ * emptying it is one remount whatever a snippet left there, and its size and inode count bound
+ * what a snippet can fill. Elsewhere it is a plain folder under the scratch root. */
 static const char vs_tmpfs_options[] = "size=64m,nr_inodes=4096,mode=0700,uid=65534,gid=65534";
 
 static int mount_tmpfs(const char *dir) {
     return mount("verify-snippets", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, vs_tmpfs_options);
 }
 
+/* Where the scratch folder is inside the server's own file-system view. */
+#define VS_VIEW_SCRATCH "/scratch"
+
 int vs_scratch_create(struct vs_scratch *s, const char *root, bool as_root) {
+    s->tmpfs = false;
+    s->view = false;
+    if (as_root) {
+        if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+            PLOG_E("unshare(CLONE_NEWNS)");
+            return -errno;
+        }
+        int rc = vs_view_enter(VS_VIEW_SCRATCH);
+        if (rc) return rc;
+        s->view = true;
+        snprintf(s->path, sizeof s->path, VS_VIEW_SCRATCH);
+        if (mount_tmpfs(s->path) != 0) {
+            PLOG_E("mount(tmpfs, %s)", s->path);
+            return -errno;
+        }
+        s->tmpfs = true;
+        return 0;
+    }
     snprintf(s->path, sizeof s->path, "%s/verify-snippets.XXXXXX", root);
     if (!mkdtemp(s->path)) {
         PLOG_E("mkdtemp(%s)", s->path);
         return -errno;
-    }
-    s->tmpfs = false;
-    if (as_root) {
-        if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
-            PLOG_E("unshare(CLONE_NEWNS)");
-        } else if (mount_tmpfs(s->path) != 0) {
-            PLOG_E("mount(tmpfs, %s)", s->path);
-        } else {
-            s->tmpfs = true;
-        }
-        if (!s->tmpfs && chown(s->path, VS_SANDBOX_UID, VS_SANDBOX_GID) != 0) {
-            PLOG_E("chown(%s)", s->path);
-            return -errno;
-        }
     }
     return 0;
 }
@@ -80,7 +88,7 @@ int vs_scratch_wipe(struct vs_scratch *s) {
 }
 
 void vs_scratch_remove(struct vs_scratch *s) {
-    if (s->tmpfs) umount2(s->path, MNT_DETACH);
-    else vs_scratch_wipe(s);
+    if (s->view) return; /* the namespace, and every mount in it, dies with the server */
+    vs_scratch_wipe(s);
     rmdir(s->path);
 }

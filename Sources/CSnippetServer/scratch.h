@@ -8,6 +8,7 @@
 struct vs_scratch {
     char path[PATH_MAX];
     bool tmpfs;
+    bool view; /* inside the server's own read-only view (as root) */
 };
 
 int vs_scratch_create(struct vs_scratch *s, const char *root, bool as_root);

@@ -253,7 +253,12 @@ int snippet_server_main(int argc, char **argv) {
         if (wiped < 0) LOG_E("could not empty %s", scratch.path);
         /* A Landlock rule names the folder's mount as it was: a new tmpfs needs a new rule. */
         if (wiped == 1 && c.landlock_ruleset_fd >= 0 && rebuild_landlock(&c, abi, scratch.path) != 0) break;
-        if (send_result(response_fd, &result) != 0) break;
+        int sent = send_result(response_fd, &result);
+        /* Every child inherits this process's memory: one snippet's source must be gone before
+         * the next child is forked, or it could read it with ctypes. (What it printed lives in
+         * pages no child maps: reaper.c.) */
+        explicit_bzero(code, req.code_length);
+        if (sent != 0) break;
     }
 out:
     vs_scratch_remove(&scratch);

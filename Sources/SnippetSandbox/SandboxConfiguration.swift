@@ -2,10 +2,14 @@
 
 /// Settings for a `ServerPool`.
 public struct SandboxConfiguration: Sendable, Hashable {
-    /// Fork servers, each running one child at a time. Default: one per core.
+    /// Snippets that run at once, each in its own slot. A slot keeps one fork server per preload
+    /// tier (see `routeByImports`) and runs one child at a time. Default: one per core.
     public var servers: Int
     /// Modules each server imports once, before any snippet, so snippets pay nothing for them.
     public var preload: [String]
+    /// Route each snippet to the lightest server whose preload covers the heavy modules it names
+    /// (see `Routing`). Default true; false runs everything on servers with the full preload.
+    public var routeByImports: Bool
     /// Limits applied to every snippet unless a call passes its own.
     public var limits: SandboxLimits
     /// Protections the caller agrees to do without when the kernel lacks them. Empty by
@@ -26,6 +30,7 @@ public struct SandboxConfiguration: Sendable, Hashable {
     public init(
         servers: Int = SandboxConfiguration.defaultServerCount,
         preload: [String] = SandboxConfiguration.defaultPreload,
+        routeByImports: Bool = true,
         limits: SandboxLimits = .default,
         acceptMissing: Set<Protection> = [],
         serverExecutable: String? = nil,
@@ -33,6 +38,7 @@ public struct SandboxConfiguration: Sendable, Hashable {
     ) {
         self.servers = max(1, servers)
         self.preload = preload
+        self.routeByImports = routeByImports
         self.limits = limits
         self.acceptMissing = acceptMissing
         self.serverExecutable = serverExecutable

@@ -15,7 +15,9 @@ public final class ServerPool: Sendable {
     public let protections: [Protection]
     /// The Landlock ABI the kernel speaks (0: none).
     public let landlockABI: Int
-    private let servers: [ForkServer]
+    /// servers[slot][tier]: each slot runs one snippet at a time on the tier its source needs.
+    private let servers: [[ForkServer]]
+    private let routing: Routing
     private let slots: SlotQueue
 
     /// Spawns `configuration.servers` fork servers and waits until each has preloaded its
@@ -28,16 +30,20 @@ public final class ServerPool: Sendable {
         // A server that dies closes its pipe; writing to it must be an error, not our death.
         signal(SIGPIPE, SIG_IGN)
         let executable = try Self.locateServer(configuration.serverExecutable)
-        var arguments = ["--preload", configuration.preload.joined(separator: ","),
-                         "--scratch-root", configuration.scratchRoot]
+        let routing = Routing(preload: configuration.preload, enabled: configuration.routeByImports)
+        var common = ["--scratch-root", configuration.scratchRoot]
         if !configuration.acceptMissing.isEmpty {
-            arguments += ["--accept-missing", configuration.acceptMissing.map(\.rawValue).sorted().joined(separator: ",")]
+            common += ["--accept-missing", configuration.acceptMissing.map(\.rawValue).sorted().joined(separator: ",")]
         }
-        let launch = ForkServer.Launch(executable: executable, arguments: arguments)
-        let servers = (0..<configuration.servers).map { ForkServer(launch: launch, label: "snippet-server-\($0)") }
+        let launches = routing.tiers.map { preload in
+            ForkServer.Launch(executable: executable, arguments: ["--preload", preload.joined(separator: ",")] + common)
+        }
+        let servers = (0..<configuration.servers).map { slot in
+            launches.enumerated().map { tier, launch in ForkServer(launch: launch, label: "snippet-server-\(slot)-\(tier)") }
+        }
         // Start them all at once: each spends a few hundred milliseconds importing its preload.
         let hellos = await withTaskGroup(of: Result<WireFormat.Hello, SandboxError>.self) { group in
-            for server in servers {
+            for server in servers.joined() {
                 group.addTask {
                     await withCheckedContinuation { continuation in
                         server.queue.async {
@@ -62,6 +68,7 @@ public final class ServerPool: Sendable {
         }
         self.configuration = configuration
         self.servers = servers
+        self.routing = routing
         self.protections = active.sorted()
         self.landlockABI = abi == Int.max ? 0 : abi
         self.slots = SlotQueue(count: servers.count)
@@ -75,9 +82,9 @@ public final class ServerPool: Sendable {
                 outcome: .sandboxError("the snippet is larger than \(ByteCount(bytes: Int64(WireFormat.maxCodeBytes)))"),
                 stdout: "", stderr: "", usage: .zero)
         }
-        let index = await slots.acquire()
-        defer { slots.release(index) }
-        let server = servers[index]
+        let slot = await slots.acquire()
+        defer { slots.release(slot) }
+        let server = servers[slot][routing.tier(for: code)]
         return await withCheckedContinuation { continuation in
             server.queue.async { continuation.resume(returning: server.run(code: code, limits: limits)) }
         }
@@ -98,8 +105,11 @@ public final class ServerPool: Sendable {
     /// The pids of the servers running now (a dead one is left out until it restarts), for
     /// monitoring their memory and CPU from outside.
     public var serverProcessIDs: [Int32] {
-        servers.compactMap { $0.processID }
+        servers.joined().compactMap { $0.processID }
     }
+
+    /// The preload list of each tier, lightest first.
+    public var preloadTiers: [[String]] { routing.tiers }
 
     /// Stops every server: closes its pipe and reaps it. Call once, when done.
     public func shutdown() async {
@@ -108,13 +118,13 @@ public final class ServerPool: Sendable {
 
     /// Kills one server with SIGKILL (by its own pid) and returns that pid; the next snippet
     /// on it restarts it. For tests of the restart path.
-    public func killServerForTesting(_ index: Int) -> Int32? {
-        servers[index].killForTesting()
+    public func killServerForTesting(slot: Int, tier: Int) -> Int32? {
+        servers[slot][tier].killForTesting()
     }
 
-    private static func stop(_ servers: [ForkServer]) async {
+    private static func stop(_ servers: [[ForkServer]]) async {
         await withTaskGroup(of: Void.self) { group in
-            for server in servers {
+            for server in servers.joined() {
                 group.addTask {
                     await withCheckedContinuation { continuation in
                         server.queue.async {

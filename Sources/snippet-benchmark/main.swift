@@ -1,7 +1,7 @@
 // Throughput and per-snippet cost of the sandbox on a corpus: snippets/s, p50/p99, CPU per
 // snippet (servers and their children, from /proc) and server memory before and after.
 //
-//   snippet-benchmark CORPUS.jsonl [--jobs N] [--count N] [--preload a,b,c]
+//   snippet-benchmark CORPUS.jsonl [--jobs N] [--count N] [--preload a,b,c] [--no-routing]
 //
 // CORPUS is JSONL with a "code" field a line (bench/make_corpus.py writes one); the corpus is
 // cycled until --count snippets have run. Numbers go to stdout, one "name: value" a line.
@@ -14,6 +14,7 @@ struct Options {
     var jobs = SandboxConfiguration.defaultServerCount
     var count: Int?
     var preload = SandboxConfiguration.defaultPreload
+    var routing = true
 }
 
 func parse() -> Options {
@@ -24,11 +25,12 @@ func parse() -> Options {
         case "--jobs": o.jobs = Int(args.popFirst() ?? "") ?? o.jobs
         case "--count": o.count = Int(args.popFirst() ?? "")
         case "--preload": o.preload = (args.popFirst() ?? "").split(separator: ",").map(String.init)
+        case "--no-routing": o.routing = false
         default: o.corpus = a
         }
     }
     guard !o.corpus.isEmpty else {
-        FileHandle.standardError.write(Data("usage: snippet-benchmark CORPUS.jsonl [--jobs N] [--count N] [--preload a,b]\n".utf8))
+        FileHandle.standardError.write(Data("usage: snippet-benchmark CORPUS.jsonl [--jobs N] [--count N] [--preload a,b] [--no-routing]\n".utf8))
         exit(2)
     }
     return o
@@ -56,12 +58,14 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
 
 let options = parse()
 let lines = try String(contentsOfFile: options.corpus, encoding: .utf8).split(separator: "\n")
-let codes: [String] = lines.compactMap { line in
-    guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
-    return object["code"] as? String
+let records: [(code: String, kind: String)] = lines.compactMap { line in
+    guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+          let code = object["code"] as? String else { return nil }
+    return (code, object["kind"] as? String ?? "")
 }
+let codes = records.map(\.code)
 let total = options.count ?? codes.count
-let pool = try await ServerPool(configuration: SandboxConfiguration(servers: options.jobs, preload: options.preload))
+let pool = try await ServerPool(configuration: SandboxConfiguration(servers: options.jobs, preload: options.preload, routeByImports: options.routing))
 let pids = pool.serverProcessIDs
 let rssBefore = pids.map(residentMiB)
 let cpuBefore = pids.map(cpuSeconds).reduce(0, +)
@@ -77,7 +81,7 @@ let walls = runs.map { Double($0.usage.wallTime.components.attoseconds) / 1e15 +
 var outcomes: [String: Int] = [:]
 for run in runs { outcomes[run.outcome.kind.rawValue, default: 0] += 1 }
 print("corpus: \(options.corpus) (\(codes.count) snippets, \(total) run)")
-print("servers: \(options.jobs), preload: \(options.preload.joined(separator: ","))")
+print("slots: \(options.jobs), tiers: \(pool.preloadTiers.map { $0.joined(separator: ",") }.joined(separator: " | "))")
 print(String(format: "snippets_per_second: %.1f", Double(total) / seconds))
 print(String(format: "snippet_wall_ms_p50: %.2f", percentile(walls, 0.5)))
 print(String(format: "snippet_wall_ms_p99: %.2f", percentile(walls, 0.99)))
@@ -85,4 +89,11 @@ print(String(format: "cpu_ms_per_snippet: %.3f", (cpuAfter - cpuBefore) * 1000 /
 print("server_rss_mib_before: \(rssBefore.map { String(format: "%.1f", $0) }.joined(separator: " "))")
 print("server_rss_mib_after: \(rssAfter.map { String(format: "%.1f", $0) }.joined(separator: " "))")
 print("outcomes: \(outcomes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
+var byKind: [String: [Double]] = [:]
+for (i, run) in runs.enumerated() {
+    byKind[records[i % records.count].kind, default: []].append(Double(run.usage.cpuTime.components.attoseconds) / 1e15 + Double(run.usage.cpuTime.components.seconds) * 1000)
+}
+for (kind, cpu) in byKind.sorted(by: { $0.key < $1.key }) where !kind.isEmpty {
+    print(String(format: "child_cpu_ms_mean[%@]: %.2f (n=%d)", kind, cpu.reduce(0, +) / Double(cpu.count), cpu.count))
+}
 print("protections: \(pool.protections.map(\.rawValue).joined(separator: ","))")

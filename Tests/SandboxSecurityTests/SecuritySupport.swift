@@ -2,6 +2,7 @@
 
 import Foundation
 import SnippetSandbox
+import TestSupport
 import Testing
 
 /// Every security test, one at a time (they check the machine for stray processes), each bounded.
@@ -23,7 +24,5 @@ enum SecurityPool {
     static let attackLimits = SandboxLimits(
         wallTime: .seconds(3), cpuTime: .seconds(2), memory: .gibibytes(1), output: .kibibytes(64))
 
-    static let fixtures: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("fixtures")
+    static let fixtures = FixturePaths.root
 }

@@ -3,13 +3,11 @@
 
 import Foundation
 import SnippetSandbox
+import TestSupport
 import Testing
 
 enum Fixtures {
-    /// The repository's fixtures folder, found from this file's own path.
-    static let folder: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("fixtures")
+    static let folder = FixturePaths.root
 
     /// (name, source, expected stdout) for every fixtures/programs/NNN_name.py with its .out.
     static func programs() throws -> [(name: String, code: String, expected: String)] {

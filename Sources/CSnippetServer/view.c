@@ -1,0 +1,103 @@
+/* The server's file-system view: a read-only root that holds only what the interpreter needs.
+ * Landlock already stops a child from reading or writing anything else, but not from stat()ing
+ * it: outside this view, /root, /home or /proc do not even exist to look at. */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "view.h"
+
+/* Where the new root is assembled: /tmp always exists, and the mount is private to the
+ * server's namespace, so the host's /tmp is untouched. */
+#define VS_NEW_ROOT "/tmp"
+
+/* Bound read-only into the view when present: the interpreter and its libraries (/usr holds
+ * all of Debian's), the dynamic loader's cache, the alternatives its links go through
+ * (libblas), Debian's sitecustomize, the CPU list for os.cpu_count, the harmless devices. */
+static const char *const vs_view_binds[] = {
+    "/usr", "/etc/ld.so.cache", "/etc/alternatives", "/etc/python3.11", "/etc/localtime", "/sys/devices/system/cpu",
+    "/dev/null", "/dev/zero", "/dev/urandom", "/dev/random",
+};
+
+/* Debian's merged /usr: the top-level names are symlinks into it. */
+static const char *const vs_view_links[][2] = {
+    {"bin", "usr/bin"}, {"lib", "usr/lib"}, {"lib64", "usr/lib64"}, {"sbin", "usr/sbin"},
+};
+
+/* mkdir -p of `path`'s directories under the new root, then the mount point itself (a folder
+ * for a folder, an empty file for a file). */
+static int make_mount_point(const char *target, bool directory) {
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", target);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST) return -errno;
+        *p = '/';
+    }
+    if (directory) return mkdir(buf, 0755) == 0 || errno == EEXIST ? 0 : -errno;
+    int fd = open(buf, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+    if (fd < 0) return -errno;
+    close(fd);
+    return 0;
+}
+
+static int bind_read_only(const char *source) {
+    struct stat st;
+    if (stat(source, &st) != 0) return 0; /* not on this machine: nothing to show */
+    char target[PATH_MAX];
+    snprintf(target, sizeof target, VS_NEW_ROOT "%s", source);
+    int rc = make_mount_point(target, S_ISDIR(st.st_mode));
+    if (rc) return rc;
+    if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) != 0) {
+        PLOG_E("mount(bind %s)", source);
+        return -errno;
+    }
+    if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID, NULL) != 0) {
+        PLOG_E("mount(remount read-only %s)", source);
+        return -errno;
+    }
+    return 0;
+}
+
+int vs_view_enter(const char *scratch) {
+    if (mount("verify-snippets-root", VS_NEW_ROOT, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755") != 0) {
+        PLOG_E("mount(tmpfs, " VS_NEW_ROOT ")");
+        return -errno;
+    }
+    for (size_t i = 0; i < sizeof vs_view_binds / sizeof vs_view_binds[0]; i++) {
+        int rc = bind_read_only(vs_view_binds[i]);
+        if (rc) return rc;
+    }
+    char path[PATH_MAX];
+    for (size_t i = 0; i < sizeof vs_view_links / sizeof vs_view_links[0]; i++) {
+        snprintf(path, sizeof path, VS_NEW_ROOT "/%s", vs_view_links[i][0]);
+        if (symlink(vs_view_links[i][1], path) != 0) PLOG_E("symlink(%s)", path);
+    }
+    snprintf(path, sizeof path, VS_NEW_ROOT "%s", scratch);
+    int rc = make_mount_point(path, true);
+    if (rc) return rc;
+    if (make_mount_point(VS_NEW_ROOT "/.old", true)) return -errno;
+    if (syscall(SYS_pivot_root, VS_NEW_ROOT, VS_NEW_ROOT "/.old") != 0) {
+        PLOG_E("pivot_root");
+        return -errno;
+    }
+    if (chdir("/") != 0 || umount2("/.old", MNT_DETACH) != 0) {
+        PLOG_E("leaving the old root");
+        return -errno;
+    }
+    rmdir("/.old");
+    /* Nothing may be added to the view itself from now on; the scratch tmpfs mounted on it
+     * stays writable. */
+    if (mount(NULL, "/", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) != 0) {
+        PLOG_E("mount(remount / read-only)");
+        return -errno;
+    }
+    return 0;
+}

@@ -1,0 +1,46 @@
+// What the sandbox tests check about processes on the machine, read from /proc.
+
+import Foundation
+import Glibc
+
+/// Live processes of the sandbox user (nobody) whose parent is not a fork server running as root.
+///
+/// A confined child's parent is always its server; a grandchild's would be the child, or init
+/// once the child is gone. Other tests' children may be running meanwhile, so those are allowed.
+public func strayProcesses() -> [Int32] {
+    guard let dir = opendir("/proc") else { return [] }
+    defer { closedir(dir) }
+    var strays: [Int32] = []
+    while let entry = readdir(dir) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        guard let pid = Int32(name), owner(pid) == 65534 else { continue }
+        let parent = parentPID(pid)
+        if owner(parent) != 0 || command(parent) != "snippet-server" { strays.append(pid) }
+    }
+    return strays
+}
+
+private func owner(_ pid: Int32) -> uid_t? {
+    var st = stat()
+    return stat("/proc/\(pid)", &st) == 0 ? st.st_uid : nil
+}
+
+private func readProc(_ pid: Int32, _ file: String) -> String {
+    guard let f = fopen("/proc/\(pid)/\(file)", "r") else { return "" }
+    defer { fclose(f) }
+    var buffer = [CChar](repeating: 0, count: 4096)
+    let n = fread(&buffer, 1, buffer.count - 1, f)
+    return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+private func command(_ pid: Int32) -> String {
+    readProc(pid, "comm").trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// Field 4 of /proc/PID/stat, after the parenthesised command name.
+private func parentPID(_ pid: Int32) -> Int32 {
+    let stat = readProc(pid, "stat")
+    guard let close = stat.lastIndex(of: ")") else { return 0 }
+    let fields = stat[stat.index(after: close)...].split(separator: " ")
+    return fields.count > 1 ? Int32(fields[1]) ?? 0 : 0
+}
