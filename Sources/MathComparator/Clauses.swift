@@ -182,14 +182,14 @@ enum ClauseReader {
 
     private static func relation(_ token: Token) -> Relation? {
         switch token {
-        case .symbol("="), .symbol("=="), .command("coloneqq"): return .equal
+        case .symbol("="), .symbol("≡"), .command("coloneqq"): return .equal
         case .command("approx"), .command("simeq"), .command("thickapprox"), .command("doteq"): return .approx
         case .symbol("<"), .command("lt"): return .less
         case .symbol(">"), .command("gt"): return .greater
-        case .symbol("<="), .command("le"), .command("leq"), .command("leqslant"): return .lessEqual
-        case .symbol(">="), .command("ge"), .command("geq"), .command("geqslant"): return .greaterEqual
+        case .symbol("≤"), .command("le"), .command("leq"), .command("leqslant"): return .lessEqual
+        case .symbol("≥"), .command("ge"), .command("geq"), .command("geqslant"): return .greaterEqual
         case .command("in"): return .member
-        case .symbol("!="), .command("neq"), .command("ne"), .command("subseteq"), .command("subset"), .command("supset"),
+        case .symbol("≠"), .command("neq"), .command("ne"), .command("subseteq"), .command("subset"), .command("supset"),
              .command("supseteq"), .command("to"), .command("rightarrow"), .command("Rightarrow"), .command("implies"),
              .command("iff"), .command("Leftrightarrow"), .command("sim"), .command("cong"), .command("perp"),
              .command("parallel"), .command("equiv"), .command("notin"), .command("mid"), .command("nmid"),
