@@ -159,6 +159,13 @@ struct BigRational: Hashable, Sendable, Comparable {
     func power(_ exponent: BigInt) -> BigRational? {
         if exponent.isZero { return .one }
         if isZero { return exponent.sign == .minus ? nil : .zero }
+        if case .small(let n, let d) = storage, let e = BigRational.small(exponent), abs(e) <= 64 {
+            // Repeated multiplication stays on machine words while it can.
+            var result = BigRational.one
+            let base = e > 0 ? self : BigRational(d, n)
+            for _ in 0..<abs(e) { result = result * base }
+            return result
+        }
         let n = numerator
         let d = denominator
         if n.magnitude == 1 && d == 1 {

@@ -27,6 +27,13 @@ enum ClauseReader {
         if cleaned.isEmpty {
             return .noValue(droppedText ? "text, not a value" : "empty")
         }
+        if !cleaned.contains(where: { isConnective($0.token) || relation($0.token) != nil }) {
+            // One side, no relation: the common case, read without building clauses.
+            switch parseSide(cleaned[...], dialect: dialect, name: nil) {
+            case .success(let items): return .value(items.count == 1 ? items[0].value : .solutions(items.map(\.value)))
+            case .failure(let reason): return .noValue(reason)
+            }
+        }
         return interpretClauses(split(cleaned), dialect: dialect)
     }
 

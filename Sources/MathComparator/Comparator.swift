@@ -38,7 +38,7 @@ public struct Comparator: Sendable {
     private static func judge(expected: MathValue, printed: String) -> Comparison {
         let candidates = PrintedValueParser.candidates(printed, expected: expected)
         guard let first = candidates.first else {
-            let shown = Substring(printed).trimmingSpaces().split(whereSeparator: \.isNewline).last.map { String($0.prefix(80)) } ?? ""
+            let shown = Substring(printed).nonBlankLines().last.map { String($0.prefix(80)) } ?? ""
             return .different(Evidence(expected: expected.description, printed: shown, rule: "printed output holds no value"))
         }
         var firstJudgement: Judgement?

@@ -53,6 +53,7 @@ struct Precision: Hashable, Sendable {
     }
 
     static func fixed(_ value: BigRational, decimals: Int) -> String {
+        if decimals == 0, let n = value.intValue { return String(n) }
         let scaled = value.magnitude * BigRational.tenPower(decimals) + BigRational(1, 2)
         let whole = scaled.floor
         var digits = whole.magnitude.bitWidth <= 62 ? String(Int(truncatingIfNeeded: whole)) : whole.description

@@ -10,7 +10,7 @@ enum PrintedValueParser {
             // The answer is printed last: keep the tail.
             text = text.suffix(Limits.maxInputLength)
         }
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+        let lines = text.nonBlankLines()
         guard !lines.isEmpty else { return [] }
         var found: [MathValue] = []
         func add(_ v: MathValue?) {
@@ -163,10 +163,23 @@ enum PrintedValueParser {
 }
 
 extension Substring {
+    /// Trims ASCII white space by bytes: Character properties cost more than the whole parse of a number.
     func trimmingSpaces() -> Substring {
-        var s = self
-        while let c = s.first, c.isWhitespace { s.removeFirst() }
-        while let c = s.last, c.isWhitespace { s.removeLast() }
-        return s
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }) else { return self[endIndex...] }
+        let last = bytes.lastIndex(where: { !isSpace($0) })!
+        return self[first...last]
     }
+
+    /// The non-blank lines, trimmed.
+    func nonBlankLines() -> [Substring] {
+        utf8.split(separator: 0x0A).compactMap { line in
+            let trimmed = Substring(line).trimmingSpaces()
+            return trimmed.isEmpty ? nil : trimmed
+        }
+    }
+}
+
+@inline(__always) private func isSpace(_ c: UInt8) -> Bool {
+    c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x0B || c == 0x0C
 }
