@@ -81,6 +81,12 @@ struct BigRational: Hashable, Sendable, Comparable {
         }
     }
 
+    /// Numerator and denominator as Ints, when both fit.
+    var wordParts: (numerator: Int, denominator: Int)? {
+        if case .small(let n, let d) = storage { return (n, d) }
+        return nil
+    }
+
     /// The value as an Int, when it is an integer that fits.
     var intValue: Int? {
         if case .small(let n, 1) = storage { return n }
