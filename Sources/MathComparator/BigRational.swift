@@ -135,9 +135,14 @@ struct BigRational: Hashable, Sendable, Comparable {
         a + (-b)
     }
 
+    private init(canonical storage: Storage) {
+        self.storage = storage
+    }
+
+    /// Negation keeps lowest terms: no gcd needed.
     static prefix func - (a: BigRational) -> BigRational {
         switch a.storage {
-        case .small(let n, let d): return BigRational(-n, d)
+        case .small(let n, let d): return BigRational(canonical: .small(-n, d))
         case .big(let n, let d): return BigRational(-n, d)
         }
     }
@@ -161,17 +166,21 @@ struct BigRational: Hashable, Sendable, Comparable {
         isNegative ? -self : self
     }
 
+    /// A small integer power; repeated multiplication stays on machine words while it can.
+    func power(_ exponent: Int) -> BigRational? {
+        guard case .small(let n, let d) = storage, abs(exponent) <= 64 else { return power(BigInt(exponent)) }
+        if exponent < 0 && n == 0 { return nil }
+        var result = BigRational.one
+        let base = exponent > 0 ? self : BigRational(d, n)
+        for _ in 0..<abs(exponent) { result = result * base }
+        return result
+    }
+
     /// An integer power, or nil when the result would exceed the digit budget (or is 0^negative).
     func power(_ exponent: BigInt) -> BigRational? {
         if exponent.isZero { return .one }
         if isZero { return exponent.sign == .minus ? nil : .zero }
-        if case .small(let n, let d) = storage, let e = BigRational.small(exponent), abs(e) <= 64 {
-            // Repeated multiplication stays on machine words while it can.
-            var result = BigRational.one
-            let base = e > 0 ? self : BigRational(d, n)
-            for _ in 0..<abs(e) { result = result * base }
-            return result
-        }
+        if case .small = storage, let e = BigRational.small(exponent), abs(e) <= 64 { return power(e) }
         let n = numerator
         let d = denominator
         if n.magnitude == 1 && d == 1 {

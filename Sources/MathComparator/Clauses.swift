@@ -41,6 +41,8 @@ enum ClauseReader {
 
     /// Drops `\text{…}` (keeping `or`/`and`), currency and the units that follow a number.
     static func clean(_ lexemes: [Lexeme]) -> ([Lexeme], Bool) {
+        // Most text has nothing to drop: return it without copying a token.
+        if !lexemes.contains(where: needsCleaning) { return (lexemes, false) }
         var out: [Lexeme] = []
         out.reserveCapacity(lexemes.count)
         var droppedText = false
@@ -49,7 +51,7 @@ enum ClauseReader {
         while i < lexemes.count {
             let lexeme = lexemes[i]
             switch lexeme.token {
-            case .command(let c) where ["text", "textbf", "textrm", "textit", "mbox", "hbox", "textnormal", "textsf", "mathrm", "mathit"].contains(c):
+            case .command(let c) where textCommands.contains(c):
                 let (words, next) = groupWords(lexemes, from: i + 1)
                 i = next
                 if words.count == 1, LaTeXWords.connectives.contains(words[0]) {
@@ -63,7 +65,7 @@ enum ClauseReader {
                     i = skipUnitPower(lexemes, from: i)
                 }
                 continue
-            case .command("$"), .command("euro"), .command("pounds"), .command("yen"), .command("therefore"), .command("because"):
+            case .command(let c) where skippedCommands.contains(c):
                 i += 1
                 continue
             case .word(let w):
@@ -90,6 +92,18 @@ enum ClauseReader {
             out.removeLast()
         }
         return (out, droppedText)
+    }
+
+    private static let textCommands: Set<String> = ["text", "textbf", "textrm", "textit", "mbox", "hbox", "textnormal", "textsf", "mathrm", "mathit"]
+    private static let skippedCommands: Set<String> = ["$", "euro", "pounds", "yen", "therefore", "because"]
+
+    private static func needsCleaning(_ lexeme: Lexeme) -> Bool {
+        switch lexeme.token {
+        case .command(let c): return textCommands.contains(c) || skippedCommands.contains(c)
+        case .word(let w): return Units.names.contains(w)
+        case .symbol("."), .symbol(","), .symbol(";"): return true
+        default: return false
+        }
     }
 
     private static func endsQuantity(_ token: Token) -> Bool {

@@ -44,7 +44,7 @@ struct Precision: Hashable, Sendable {
 
     /// The value written out to this precision, in scientific notation where fixed would mislead.
     func render(_ value: BigRational) -> String {
-        if decimals >= 0 && decimals <= 30 && (value.isZero || Precision.leadingPlace(of: value) >= -6) {
+        if decimals >= 0 && decimals <= 30 && (value.isZero || abs(value.doubleValue) >= 1e-6) {
             return Precision.fixed(value, decimals: decimals)
         }
         let lead = Precision.leadingPlace(of: value)

@@ -3,8 +3,8 @@
 /// The printed answer is normally the last value printed; the expected value's shape says when it
 /// is spread over several lines (solutions one per line, a numpy matrix, `x = 1` then `y = 2`).
 enum PrintedValueParser {
-    /// The ways to read `stdout`, most likely first; empty when it holds no value.
-    static func candidates(_ stdout: String, expected: MathValue) -> [MathValue] {
+    /// The ways to read `stdout`, most likely first, each read only when asked for (the first usually decides).
+    static func candidates(_ stdout: String, expected: MathValue) -> [() -> MathValue?] {
         var text = Substring(stdout)
         if text.utf8.count > Limits.maxInputLength {
             // The answer is printed last: keep the tail.
@@ -12,30 +12,21 @@ enum PrintedValueParser {
         }
         let lines = text.nonBlankLines()
         guard !lines.isEmpty else { return [] }
-        var found: [MathValue] = []
-        func add(_ v: MathValue?) {
-            if let v, !found.contains(v) { found.append(v) }
-        }
-        let lastValueLine = lines.indices.reversed().lazy.compactMap { i in readLine(lines[i]).map { (i, $0) } }.first
+        let lastValue = { lines.reversed().lazy.compactMap(readLine).first }
+        let whole = { lines.count > 1 ? ClauseReader.read(text, dialect: .python).value : nil }
         switch expected {
         case .scalar, .quantity, .equation:
-            add(lastValueLine?.1)
-            if lines.count > 1 { add(ClauseReader.read(text, dialect: .python).value) }
+            return [lastValue, whole]
         case .assignments(let items) where items.count == 1:
-            add(lastValueLine?.1)
-            if lines.count > 1 { add(ClauseReader.read(text, dialect: .python).value) }
+            return [lastValue, whole]
         default:
-            if lines.count > 1 {
-                add(ClauseReader.read(text, dialect: .python).value)
-                add(trailingBlock(lines))
-            }
-            add(lastValueLine?.1)
+            var found = [whole, { lines.count > 1 ? trailingBlock(lines) : nil }, lastValue]
             if let n = elementCount(expected), n > 1 {
-                add(lastLines(lines, count: n, expected: expected))
+                found.append { lastLines(lines, count: n, expected: expected) }
             }
-            if let last = lines.last { add(spaceSeparated(last)) }
+            found.append { spaceSeparated(lines[lines.count - 1]) }
+            return found
         }
-        return found
     }
 
     /// One line: a repr, a LaTeX answer, a labelled value (`The area is 12.5`, `c = 5.0`, `Distance: 15 km`).
