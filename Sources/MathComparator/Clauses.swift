@@ -27,6 +27,13 @@ enum ClauseReader {
         if cleaned.isEmpty {
             return .noValue(droppedText ? "text, not a value" : "empty")
         }
+        if !cleaned.contains(where: { isConnective($0.token) || relation($0.token) != nil }) {
+            // One side, no relation: the common case, read without building clauses.
+            switch parseSide(cleaned[...], dialect: dialect, name: nil) {
+            case .success(let items): return .value(items.count == 1 ? items[0].value : .solutions(items.map(\.value)))
+            case .failure(let reason): return .noValue(reason)
+            }
+        }
         return interpretClauses(split(cleaned), dialect: dialect)
     }
 
@@ -34,6 +41,8 @@ enum ClauseReader {
 
     /// Drops `\text{…}` (keeping `or`/`and`), currency and the units that follow a number.
     static func clean(_ lexemes: [Lexeme]) -> ([Lexeme], Bool) {
+        // Most text has nothing to drop: return it without copying a token.
+        if !lexemes.contains(where: needsCleaning) { return (lexemes, false) }
         var out: [Lexeme] = []
         out.reserveCapacity(lexemes.count)
         var droppedText = false
@@ -42,7 +51,7 @@ enum ClauseReader {
         while i < lexemes.count {
             let lexeme = lexemes[i]
             switch lexeme.token {
-            case .command(let c) where ["text", "textbf", "textrm", "textit", "mbox", "hbox", "textnormal", "textsf", "mathrm", "mathit"].contains(c):
+            case .command(let c) where textCommands.contains(c):
                 let (words, next) = groupWords(lexemes, from: i + 1)
                 i = next
                 if words.count == 1, LaTeXWords.connectives.contains(words[0]) {
@@ -56,7 +65,7 @@ enum ClauseReader {
                     i = skipUnitPower(lexemes, from: i)
                 }
                 continue
-            case .command("$"), .command("euro"), .command("pounds"), .command("yen"), .command("therefore"), .command("because"):
+            case .command(let c) where skippedCommands.contains(c):
                 i += 1
                 continue
             case .word(let w):
@@ -83,6 +92,18 @@ enum ClauseReader {
             out.removeLast()
         }
         return (out, droppedText)
+    }
+
+    private static let textCommands: Set<String> = ["text", "textbf", "textrm", "textit", "mbox", "hbox", "textnormal", "textsf", "mathrm", "mathit"]
+    private static let skippedCommands: Set<String> = ["$", "euro", "pounds", "yen", "therefore", "because"]
+
+    private static func needsCleaning(_ lexeme: Lexeme) -> Bool {
+        switch lexeme.token {
+        case .command(let c): return textCommands.contains(c) || skippedCommands.contains(c)
+        case .word(let w): return Units.names.contains(w)
+        case .symbol("."), .symbol(","), .symbol(";"): return true
+        default: return false
+        }
     }
 
     private static func endsQuantity(_ token: Token) -> Bool {
@@ -182,14 +203,14 @@ enum ClauseReader {
 
     private static func relation(_ token: Token) -> Relation? {
         switch token {
-        case .symbol("="), .symbol("=="), .command("coloneqq"): return .equal
+        case .symbol("="), .symbol("≡"), .command("coloneqq"): return .equal
         case .command("approx"), .command("simeq"), .command("thickapprox"), .command("doteq"): return .approx
         case .symbol("<"), .command("lt"): return .less
         case .symbol(">"), .command("gt"): return .greater
-        case .symbol("<="), .command("le"), .command("leq"), .command("leqslant"): return .lessEqual
-        case .symbol(">="), .command("ge"), .command("geq"), .command("geqslant"): return .greaterEqual
+        case .symbol("≤"), .command("le"), .command("leq"), .command("leqslant"): return .lessEqual
+        case .symbol("≥"), .command("ge"), .command("geq"), .command("geqslant"): return .greaterEqual
         case .command("in"): return .member
-        case .symbol("!="), .command("neq"), .command("ne"), .command("subseteq"), .command("subset"), .command("supset"),
+        case .symbol("≠"), .command("neq"), .command("ne"), .command("subseteq"), .command("subset"), .command("supset"),
              .command("supseteq"), .command("to"), .command("rightarrow"), .command("Rightarrow"), .command("implies"),
              .command("iff"), .command("Leftrightarrow"), .command("sim"), .command("cong"), .command("perp"),
              .command("parallel"), .command("equiv"), .command("notin"), .command("mid"), .command("nmid"),

@@ -36,20 +36,22 @@ public struct Comparator: Sendable {
     }
 
     private static func judge(expected: MathValue, printed: String) -> Comparison {
-        let candidates = PrintedValueParser.candidates(printed, expected: expected)
-        guard let first = candidates.first else {
-            let shown = Substring(printed).trimmingSpaces().split(whereSeparator: \.isNewline).last.map { String($0.prefix(80)) } ?? ""
-            return .different(Evidence(expected: expected.description, printed: shown, rule: "printed output holds no value"))
-        }
+        var tried: [MathValue] = []
         var firstJudgement: Judgement?
-        for candidate in candidates {
+        for read in PrintedValueParser.candidates(printed, expected: expected) {
+            guard let candidate = read(), !tried.contains(candidate) else { continue }
+            tried.append(candidate)
             let judgement = Equivalence.compare(expected, candidate)
             if judgement.equal {
                 return .equivalent(Evidence(expected: expected.description, printed: candidate.description, rule: judgement.rule))
             }
             firstJudgement = firstJudgement ?? judgement
         }
-        return .different(Evidence(expected: expected.description, printed: first.description, rule: firstJudgement!.rule))
+        guard let first = tried.first, let firstJudgement else {
+            let shown = Substring(printed).nonBlankLines().last.map { String($0.prefix(80)) } ?? ""
+            return .different(Evidence(expected: expected.description, printed: shown, rule: "printed output holds no value"))
+        }
+        return .different(Evidence(expected: expected.description, printed: first.description, rule: firstJudgement.rule))
     }
 }
 

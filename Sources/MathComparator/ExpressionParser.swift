@@ -66,6 +66,12 @@ struct ExpressionParser {
     private mutating func advance() { index += 1 }
 
     private mutating func accept(_ token: Token) -> Bool {
+        // Symbols are the common case: compare in place, without copying the current token.
+        if case .symbol(let wanted) = token {
+            guard index < tokens.endIndex, case .symbol(let s) = tokens[index].token, s == wanted else { return false }
+            advance()
+            return true
+        }
         if current == token {
             advance()
             return true
@@ -158,7 +164,11 @@ struct ExpressionParser {
     private mutating func parseSum() throws(ParseFailure) -> Expr {
         try enter()
         defer { depth -= 1 }
-        var terms = [try parseSigned()]
+        let first = try parseSigned()
+        guard let next = current, next == .symbol("+") || next == .symbol("-") || next == .command("pm") || next == .command("mp") else {
+            return first
+        }
+        var terms = [first]
         while let token = current {
             var sign = 0
             switch token {
@@ -198,7 +208,9 @@ struct ExpressionParser {
     private mutating func parseProduct() throws(ParseFailure) -> Expr {
         try enter()
         defer { depth -= 1 }
-        var factors = [try parseUnaryPower()]
+        let first = try parseUnaryPower()
+        if atEnd { return first }
+        var factors = [first]
         while let token = current {
             switch token {
             case .symbol("*"), .command("cdot"), .command("times"), .command("ast"):

@@ -17,8 +17,22 @@ enum Token: Hashable, Sendable {
     case command(String)
     /// A quoted Python string's content.
     case string(String)
-    /// Punctuation and operators: `+ - * / ^ ** ( ) [ ] { } , = < > <= >= != | ! % _ : ; ' °`.
-    case symbol(String)
+    /// Punctuation and operators: `+ - * / ^ ( ) [ ] { } , = < > | ! % _ : ; ' °`, and `≤ ≥ ≠ ≡` for
+    /// `<= >= != ==`; Python's `**` is `^`.
+    case symbol(Symbol)
+}
+
+/// One character of punctuation, compared as a number: tokens are compared on every parser step.
+struct Symbol: Hashable, Sendable, ExpressibleByUnicodeScalarLiteral {
+    let code: UInt32
+
+    init(unicodeScalarLiteral scalar: Unicode.Scalar) {
+        code = scalar.value
+    }
+
+    init(_ byte: UInt8) {
+        code = UInt32(byte)
+    }
 }
 
 struct Lexeme: Hashable, Sendable {
@@ -63,7 +77,7 @@ struct Lexer {
                 position += 1
                 sawSpace = true
             } else if isDigit(c) || (c == 0x2E && isDigit(peek(1))) {
-                lexNumber()
+                guard lexNumber() else { return false }
             } else if isLetter(c) || c == 0x5F && dialect == .python {
                 lexWord()
             } else if c == 0x5C && dialect == .latex {
@@ -81,21 +95,36 @@ struct Lexer {
 
     // MARK: Numbers
 
-    private mutating func lexNumber() {
-        var digits: [UInt8] = []
+    /// Reads digits in chunks of 18 into machine words, so that ordinary numbers never touch BigInt.
+    /// Fails on an exponent past ±1000, which no float has and which would only cost time.
+    private mutating func lexNumber() -> Bool {
+        var chunk = 0
+        var chunkDigits = 0
+        var big: BigInt?
         var fractionDigits = 0
+        var significant = 0
+        var digitCount = 0
         var sawPoint = false
         while true {
             let c = peek()
             if isDigit(c) {
-                digits.append(c)
+                let d = Int(c - 0x30)
+                chunk = chunk * 10 + d
+                chunkDigits += 1
+                digitCount += 1
+                if significant > 0 || d != 0 { significant += 1 }
+                if chunkDigits == 18 {
+                    big = (big ?? 0) * BigInt(1_000_000_000_000_000_000) + BigInt(chunk)
+                    chunk = 0
+                    chunkDigits = 0
+                }
                 if sawPoint { fractionDigits += 1 }
                 position += 1
             } else if c == 0x2E && !sawPoint && !(dialect == .latex && !isDigit(peek(1))) && !isLetterOrUnderscore(peek(1)) {
                 // `1.` is a numpy float; in LaTeX a final dot ends a sentence.
                 sawPoint = true
                 position += 1
-            } else if !sawPoint, let skip = thousandsSeparator(digitsSoFar: digits.count) {
+            } else if !sawPoint, let skip = thousandsSeparator(digitsSoFar: digitCount) {
                 position += skip
             } else {
                 break
@@ -106,10 +135,13 @@ struct Lexer {
             exponent = value
             position += length
         }
-        let mantissa = digits.count <= 18 ? BigRational.big(digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }) : BigInt(String(decoding: digits, as: UTF8.self)) ?? 0
-        let value = BigRational(mantissa, BigInt(10).power(fractionDigits)) * BigRational.tenPower(exponent)
-        let written = sawPoint || exponent != 0 && exponent < 0 || (dialect == .python && exponent != 0)
-        let significant = digits.drop { $0 == 0x30 }.count
+        guard abs(exponent - fractionDigits) <= 1000 else { return false }
+        var mantissa = BigRational(chunk)
+        if let big {
+            mantissa = BigRational(big * BigInt(10).power(chunkDigits) + BigInt(chunk))
+        }
+        let value = mantissa * BigRational.tenPower(exponent - fractionDigits)
+        let written = sawPoint || exponent < 0 || (dialect == .python && exponent != 0)
         let precision = written ? Precision(fractionDigits: fractionDigits, exponent: exponent, significantDigits: significant) : nil
         var imaginary = false
         if dialect == .python && (peek() == 0x6A || peek() == 0x4A) && !isLetterOrUnderscore(peek(1)) && !isDigit(peek(1)) {
@@ -117,6 +149,7 @@ struct Lexer {
             position += 1
         }
         emit(.number(Number(value: value, precision: precision), imaginary: imaginary))
+        return true
     }
 
     /// The length of a thousands separator followed by exactly three digits, when one is here.
@@ -270,17 +303,17 @@ struct Lexer {
         case 0x2A where next == 0x2A: position += 1; emit(.symbol("^"))  // **
         case 0x3C where next == 0x3D, 0x3E where next == 0x3D, 0x21 where next == 0x3D, 0x3D where next == 0x3D:
             position += 1
-            emit(.symbol(String(UnicodeScalar(c)) + "="))
+            emit(.symbol(c == 0x3C ? "≤" : c == 0x3E ? "≥" : c == 0x21 ? "≠" : "≡"))
         case 0x24, 0x7E:
             sawSpace = true  // `$` math delimiters and `~` ties
         case 0x28, 0x5B, 0x7B:
             depth += 1
-            emit(.symbol(String(UnicodeScalar(c))))
+            emit(.symbol(Symbol(c)))
         case 0x29, 0x5D, 0x7D:
             depth = max(0, depth - 1)
-            emit(.symbol(String(UnicodeScalar(c))))
+            emit(.symbol(Symbol(c)))
         default:
-            emit(.symbol(String(UnicodeScalar(c))))
+            emit(.symbol(Symbol(c)))
         }
     }
 
@@ -302,9 +335,9 @@ struct Lexer {
         case "π": emit(.command("pi"))
         case "∞": emit(.command("infty"))
         case "≈": emit(.command("approx"))
-        case "≤": emit(.symbol("<="))
-        case "≥": emit(.symbol(">="))
-        case "≠": emit(.symbol("!="))
+        case "≤": emit(.symbol("≤"))
+        case "≥": emit(.symbol("≥"))
+        case "≠": emit(.symbol("≠"))
         case "√": emit(.command("sqrt"))
         case "±": emit(.command("pm"))
         case "²": emit(.symbol("^")); emit(.number(.exact(BigRational(2)), imaginary: false))

@@ -44,7 +44,7 @@ struct Precision: Hashable, Sendable {
 
     /// The value written out to this precision, in scientific notation where fixed would mislead.
     func render(_ value: BigRational) -> String {
-        if decimals >= 0 && decimals <= 30 && (value.isZero || Precision.leadingPlace(of: value) >= -6) {
+        if decimals >= 0 && decimals <= 30 && (value.isZero || abs(value.doubleValue) >= 1e-6) {
             return Precision.fixed(value, decimals: decimals)
         }
         let lead = Precision.leadingPlace(of: value)
@@ -53,14 +53,24 @@ struct Precision: Hashable, Sendable {
     }
 
     static func fixed(_ value: BigRational, decimals: Int) -> String {
-        let scaled = value.magnitude * BigRational.tenPower(decimals) + BigRational(1, 2)
-        let whole = scaled.floor
-        var digits = whole.magnitude.bitWidth <= 62 ? String(Int(truncatingIfNeeded: whole)) : whole.description
+        var digits = roundedDigits(value.magnitude, decimals: decimals)
         if decimals > 0 {
             if digits.count <= decimals { digits = String(repeating: "0", count: decimals - digits.count + 1) + digits }
             digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -decimals))
         }
         return (value.isNegative ? "-" : "") + digits
+    }
+
+    /// The digits of `magnitude × 10^decimals` rounded half up, in machine arithmetic when nothing overflows.
+    private static func roundedDigits(_ magnitude: BigRational, decimals: Int) -> String {
+        if decimals >= 0 && decimals <= 15, let (n, d) = magnitude.wordParts {
+            var scale = 1
+            for _ in 0..<decimals { scale *= 10 }
+            let (scaled, o1) = n.multipliedReportingOverflow(by: scale * 2)
+            let (sum, o2) = scaled.addingReportingOverflow(d)
+            if !o1 && !o2 { return String(sum / (2 * d)) }
+        }
+        return (magnitude * BigRational.tenPower(decimals) + BigRational(1, 2)).floor.description
     }
 }
 
@@ -77,12 +87,13 @@ enum Agreement {
         let unit = BigRational.tenPower(-decimals)
         let half = unit * BigRational(1, 2)
         let diff = candidate - reference
-        let fudge = (reference.magnitude + candidate.magnitude) * BigRational(1, 1_000_000_000_000)
-        if diff.magnitude <= half + fudge { return .rounds }
+        // Exact tests first; the noise allowance is only a near miss measured in doubles.
+        let fudge = (reference.magnitude.doubleValue + candidate.magnitude.doubleValue) * noise
+        if diff.magnitude <= half || (diff.magnitude - half).doubleValue <= fudge { return .rounds }
         guard truncation else { return nil }
         // The upper end stays strict: 3.15 does not truncate to 3.14.
         let directed = reference.isNegative || (reference.isZero && candidate.isNegative) ? -diff : diff
-        if directed + fudge >= .zero && directed < unit { return .truncates }
+        if (!directed.isNegative || -directed.doubleValue <= fudge) && directed < unit { return .truncates }
         return nil
     }
 

@@ -3,39 +3,30 @@
 /// The printed answer is normally the last value printed; the expected value's shape says when it
 /// is spread over several lines (solutions one per line, a numpy matrix, `x = 1` then `y = 2`).
 enum PrintedValueParser {
-    /// The ways to read `stdout`, most likely first; empty when it holds no value.
-    static func candidates(_ stdout: String, expected: MathValue) -> [MathValue] {
+    /// The ways to read `stdout`, most likely first, each read only when asked for (the first usually decides).
+    static func candidates(_ stdout: String, expected: MathValue) -> [() -> MathValue?] {
         var text = Substring(stdout)
         if text.utf8.count > Limits.maxInputLength {
             // The answer is printed last: keep the tail.
             text = text.suffix(Limits.maxInputLength)
         }
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+        let lines = text.nonBlankLines()
         guard !lines.isEmpty else { return [] }
-        var found: [MathValue] = []
-        func add(_ v: MathValue?) {
-            if let v, !found.contains(v) { found.append(v) }
-        }
-        let lastValueLine = lines.indices.reversed().lazy.compactMap { i in readLine(lines[i]).map { (i, $0) } }.first
+        let lastValue = { lines.reversed().lazy.compactMap(readLine).first }
+        let whole = { lines.count > 1 ? ClauseReader.read(text, dialect: .python).value : nil }
         switch expected {
         case .scalar, .quantity, .equation:
-            add(lastValueLine?.1)
-            if lines.count > 1 { add(ClauseReader.read(text, dialect: .python).value) }
+            return [lastValue, whole]
         case .assignments(let items) where items.count == 1:
-            add(lastValueLine?.1)
-            if lines.count > 1 { add(ClauseReader.read(text, dialect: .python).value) }
+            return [lastValue, whole]
         default:
-            if lines.count > 1 {
-                add(ClauseReader.read(text, dialect: .python).value)
-                add(trailingBlock(lines))
-            }
-            add(lastValueLine?.1)
+            var found = [whole, { lines.count > 1 ? trailingBlock(lines) : nil }, lastValue]
             if let n = elementCount(expected), n > 1 {
-                add(lastLines(lines, count: n, expected: expected))
+                found.append { lastLines(lines, count: n, expected: expected) }
             }
-            if let last = lines.last { add(spaceSeparated(last)) }
+            found.append { spaceSeparated(lines[lines.count - 1]) }
+            return found
         }
-        return found
     }
 
     /// One line: a repr, a LaTeX answer, a labelled value (`The area is 12.5`, `c = 5.0`, `Distance: 15 km`).
@@ -163,10 +154,23 @@ enum PrintedValueParser {
 }
 
 extension Substring {
+    /// Trims ASCII white space by bytes: Character properties cost more than the whole parse of a number.
     func trimmingSpaces() -> Substring {
-        var s = self
-        while let c = s.first, c.isWhitespace { s.removeFirst() }
-        while let c = s.last, c.isWhitespace { s.removeLast() }
-        return s
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }) else { return self[endIndex...] }
+        let last = bytes.lastIndex(where: { !isSpace($0) })!
+        return self[first...last]
     }
+
+    /// The non-blank lines, trimmed.
+    func nonBlankLines() -> [Substring] {
+        utf8.split(separator: 0x0A).compactMap { line in
+            let trimmed = Substring(line).trimmingSpaces()
+            return trimmed.isEmpty ? nil : trimmed
+        }
+    }
+}
+
+@inline(__always) private func isSpace(_ c: UInt8) -> Bool {
+    c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x0B || c == 0x0C
 }

@@ -31,6 +31,7 @@ enum Evaluation {
             return total
         case .power(let base, let exponent):
             guard let b = exact(base), let x = exact(exponent) else { return nil }
+            if let k = x.intValue { return b.power(k) }
             if x.isInteger { return b.power(x.numerator) }
             return exactRoot(b, x)
         case .call(let f, let args):
