@@ -94,12 +94,12 @@ let package = Package(
         ),
         .testTarget(
             name: "SnippetVerifierTests",
-            dependencies: ["SnippetVerifier", "SnippetSandbox", "MathComparator"],
+            dependencies: ["SnippetVerifier", "SnippetSandbox", "MathComparator", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "VerifySnippetsCLITests",
-            dependencies: ["verify-snippets", "snippet-server"],
+            dependencies: ["verify-snippets", "snippet-server", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -4,6 +4,7 @@ import Foundation
 import SnippetSandbox
 import SnippetVerifier
 import Synchronization
+import TestSupport
 
 /// Answers each snippet from a table, or, for `print(<literal>)`, with what Python would print.
 ///
@@ -67,12 +68,8 @@ extension SnippetRun {
 
 /// Fixture paths and scratch folders.
 enum TestFiles {
-    /// The repository's root, found from this source file's path.
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
     static func fixture(_ name: String) -> String {
-        root.appendingPathComponent("fixtures/inputs/\(name)").path
+        FixturePaths.root.appendingPathComponent("inputs/\(name)").path
     }
 
     /// A fresh empty folder under the system's temporary folder.

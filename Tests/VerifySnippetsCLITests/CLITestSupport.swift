@@ -1,6 +1,7 @@
 // Running the built `verify-snippets` (beside the test bundle) the way a user does, with the real sandbox.
 
 import Foundation
+import TestSupport
 import Testing
 
 /// What one run of the binary left: exit status, standard output and standard error.
@@ -19,12 +20,8 @@ enum CLI {
 
     static var binary: String { productsFolder.appendingPathComponent("verify-snippets").path }
 
-    /// The repository's root, found from this source file's path.
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
     static func fixture(_ name: String) -> String {
-        root.appendingPathComponent("fixtures/inputs/\(name)").path
+        FixturePaths.root.appendingPathComponent("inputs/\(name)").path
     }
 
     /// Runs the binary; `stdin` is fed to it (nothing: /dev/null). Scheduler variables are
