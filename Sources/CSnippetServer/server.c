@@ -196,7 +196,10 @@ int snippet_server_main(int argc, char **argv) {
 
     int status = 1;
     struct vs_confinement c = {.drop_privileges = as_root, .landlock_ruleset_fd = -1};
-    const uint32_t required = VS_PROTECT_SECCOMP | VS_PROTECT_LANDLOCK_FS | VS_PROTECT_UNPRIVILEGED |
+    /* Everything but the private root, which needs root; without it Landlock still denies
+     * every read and write outside, only stat() sees more. */
+    const uint32_t required = VS_PROTECT_SECCOMP | VS_PROTECT_LANDLOCK_FS | VS_PROTECT_LANDLOCK_NET |
+                              VS_PROTECT_LANDLOCK_SCOPE | VS_PROTECT_UNPRIVILEGED |
                               VS_PROTECT_NO_NEW_PRIVS | VS_PROTECT_RLIMITS;
     uint32_t missing = required & ~protections & ~opts.accept_missing;
     if (missing) {

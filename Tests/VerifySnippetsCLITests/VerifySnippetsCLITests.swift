@@ -233,9 +233,10 @@ struct VerifySnippetsCLITests {
                                       Run even when the kernel lacks these protections,
                                       comma-separated, or all: seccomp, landlock-fs,
                                       landlock-net, landlock-scope, unprivileged-user,
-                                      no-new-privs, rlimits; a missing protection otherwise
-                                      stops the run. Example: --allow-weaker-sandbox
-                                      landlock-net,landlock-scope (default: none)
+                                      no-new-privs, rlimits, private-root; a missing
+                                      protection otherwise stops the run. Example:
+                                      --allow-weaker-sandbox landlock-net,landlock-scope
+                                      (default: none)
 
             LIMITS PER SNIPPET:
               --timeout <seconds>     Wall-clock seconds a snippet may run (the published
