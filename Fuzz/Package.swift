@@ -13,5 +13,17 @@ let package = Package(
             name: "fuzz-wire-format",
             dependencies: ["FuzzDriver", .product(name: "SnippetSandbox", package: "verify-snippets")]
         ),
+        .executableTarget(
+            name: "fuzz-jsonl-records",
+            dependencies: ["FuzzDriver", .product(name: "SnippetVerifier", package: "verify-snippets")]
+        ),
+        .executableTarget(
+            name: "fuzz-latex",
+            dependencies: ["FuzzDriver", .product(name: "MathComparator", package: "verify-snippets")]
+        ),
+        .executableTarget(
+            name: "fuzz-printed-output",
+            dependencies: ["FuzzDriver", .product(name: "MathComparator", package: "verify-snippets")]
+        ),
     ]
 )
