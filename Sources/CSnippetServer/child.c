@@ -2,21 +2,48 @@
  * one step per line, seccomp last. A failed step is reported to the server, never run past. */
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "confine.h"
 
-/* Reports the failed step on the status pipe and ends the child before the snippet runs, so
+/* Reports the failed step on the status socket and ends the child before the snippet runs, so
  * the server can tell "could not confine" from "the snippet failed". Async-signal-safe. */
 static _Noreturn void report_and_exit(int status_fd, const char *step, int error) {
-    struct vs_setup_failure f = {.error = error};
+    struct vs_child_status st = {.confined = 0, .error = error};
     size_t i = 0;
-    for (; step[i] && i < sizeof f.step - 1; i++) f.step[i] = step[i];
-    f.step[i] = '\0';
-    (void)!write(status_fd, &f, sizeof f);
+    for (; step[i] && i < sizeof st.step - 1; i++) st.step[i] = step[i];
+    st.step[i] = '\0';
+    (void)!write(status_fd, &st, sizeof st);
     _exit(VS_EXIT_SETUP_FAILED);
+}
+
+/* Tells the server the child is confined and hands it the seccomp listener (SCM_RIGHTS), so
+ * that every refused call is answered and recorded by the server. The child keeps no copy. */
+static int hand_over_listener(int status_fd, int listener, const char **step) {
+    struct vs_child_status st = {.confined = 1};
+    struct iovec iov = {.iov_base = &st, .iov_len = sizeof st};
+    union {
+        struct cmsghdr header;
+        char space[CMSG_SPACE(sizeof(int))];
+    } control = {0};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (listener >= 0) {
+        msg.msg_control = control.space;
+        msg.msg_controllen = sizeof control.space;
+        struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+        cm->cmsg_level = SOL_SOCKET;
+        cm->cmsg_type = SCM_RIGHTS;
+        cm->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cm), &listener, sizeof(int));
+    }
+    *step = "sendmsg(seccomp listener)";
+    ssize_t n = sendmsg(status_fd, &msg, MSG_NOSIGNAL);
+    if (listener >= 0) close(listener);
+    return n == (ssize_t)sizeof st ? 0 : -EIO;
 }
 
 #define RETURN_ON_FAILURE(call)                                           \
@@ -53,7 +80,7 @@ void vs_confine_child(const struct vs_confinement *c, const struct vs_request *r
                       int stdout_fd, int stderr_fd, int status_fd, pid_t server_pid) {
     const char *step = "dup2(status pipe)";
     /* Until this works there is no way to report; the exit status alone then says setup failed. */
-    if (dup2(status_fd, VS_CHILD_STATUS_FD) < 0) _exit(VS_EXIT_SETUP_FAILED);
+    if (dup2(status_fd, VS_CHILD_STATUS_FD) < 0) report_and_exit(status_fd, step, errno);
 
     /* Own process group: the server's wall-clock kill reaches the whole child and nothing else. */
     RETURN_ON_FAILURE(checked(setpgid(0, 0), &step, "setpgid"));
@@ -73,7 +100,11 @@ void vs_confine_child(const struct vs_confinement *c, const struct vs_request *r
         RETURN_ON_FAILURE(vs_landlock_restrict(VS_CHILD_RULESET_FD, &step));
         close(VS_CHILD_RULESET_FD);
     }
-    if (c->protections & VS_PROTECT_SECCOMP)
-        RETURN_ON_FAILURE(vs_seccomp_install(&c->seccomp, c->violations, &step)); /* last */
+    int listener = -1;
+    if (c->protections & VS_PROTECT_SECCOMP) {
+        listener = vs_seccomp_install(&c->seccomp, &step); /* last */
+        if (listener < 0) report_and_exit(VS_CHILD_STATUS_FD, step, -listener);
+    }
+    RETURN_ON_FAILURE(hand_over_listener(VS_CHILD_STATUS_FD, listener, &step));
     close(VS_CHILD_STATUS_FD);
 }

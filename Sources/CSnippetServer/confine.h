@@ -16,7 +16,7 @@
 #define VS_SANDBOX_GID 65534
 
 /* Descriptors a child keeps while it confines itself; everything above is closed first. */
-#define VS_CHILD_STATUS_FD 3   /* write end of the setup-status pipe, closed once confined */
+#define VS_CHILD_STATUS_FD 3   /* the child's end of the status socket, closed once confined */
 #define VS_CHILD_RULESET_FD 4  /* the Landlock ruleset, closed once applied */
 
 /* The compiled seccomp program, built once per server (seccomp_policy.c). */
@@ -25,26 +25,21 @@ struct vs_seccomp_program {
     unsigned short length;
 };
 
-/* Where a child's trapped system calls are recorded: a page shared with the server. */
-struct vs_violation_record {
-    volatile uint32_t count;
-    volatile int32_t first_syscall;
-    volatile uint32_t first_arch;
-};
-
 /* Everything the server prepares once and every child applies. */
 struct vs_confinement {
     uint32_t protections;      /* enum vs_protection bits to apply */
     bool drop_privileges;      /* running as root: drop to VS_SANDBOX_UID */
     int landlock_ruleset_fd;   /* -1 when Landlock is not applied */
     struct vs_seccomp_program seccomp;
-    struct vs_violation_record *violations;
 };
 
-/* A child that fails a step writes this to its status pipe, then exits VS_EXIT_SETUP_FAILED. */
-struct vs_setup_failure {
+/* What a child sends the server on its status socket before any snippet code runs: either the
+ * step that failed (then it exits VS_EXIT_SETUP_FAILED), or that it is confined, with its
+ * seccomp listener attached as SCM_RIGHTS. */
+struct vs_child_status {
+    int32_t confined; /* 1: confined, listener attached; 0: `step` failed with `error` */
     int32_t error;    /* errno */
-    char step[60];    /* the call that failed, e.g. "setrlimit(RLIMIT_AS)" */
+    char step[56];    /* the call that failed, e.g. "setrlimit(RLIMIT_AS)" */
 };
 
 /* Exit statuses the child's runner uses to say how the snippet ended (interpreter.c). */
@@ -59,6 +54,10 @@ enum vs_child_exit {
 /* child.c: the ordered sequence; on failure reports through VS_CHILD_STATUS_FD and _exits. */
 void vs_confine_child(const struct vs_confinement *c, const struct vs_request *req,
                       int stdout_fd, int stderr_fd, int status_fd, pid_t server_pid);
+
+/* The server's side of the status socket: the child's report and, if confined, its listener
+ * (-1 without seccomp). Returns 1 confined, 0 setup failed (`failure` filled), -1 no report. */
+int vs_receive_child_status(int status_fd, struct vs_child_status *failure, int *listener);
 
 /* limits.c */
 int vs_apply_rlimits(const struct vs_request *req, const char **step);
@@ -76,8 +75,7 @@ int vs_landlock_restrict(int ruleset_fd, const char **step);
 bool vs_seccomp_available(void);
 /* Compiles the policy; with pfc_fd >= 0 also writes it there as readable pseudo-code. */
 int vs_seccomp_build(struct vs_seccomp_program *out, int pfc_fd);
-int vs_seccomp_install(const struct vs_seccomp_program *p, struct vs_violation_record *v,
-                       const char **step);
+int vs_seccomp_install(const struct vs_seccomp_program *p, const char **step);
 const char *vs_syscall_name(int32_t nr, uint32_t arch, char *buf, size_t len);
 
 #endif

@@ -5,8 +5,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/seccomp.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -53,6 +56,39 @@ static int reserve(struct vs_capture *buf, size_t capacity) {
     return 0;
 }
 
+/* A socket pair for the child's status report (a pipe cannot carry a descriptor), both ends at
+ * 10 and above. */
+static int high_socketpair(int fds[2]) {
+    int raw[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, raw) != 0) return -errno;
+    for (int i = 0; i < 2; i++) {
+        fds[i] = fcntl(raw[i], F_DUPFD_CLOEXEC, 10);
+        close(raw[i]);
+    }
+    if (fds[0] < 0 || fds[1] < 0) return -EMFILE;
+    return 0;
+}
+
+int vs_receive_child_status(int status_fd, struct vs_child_status *st, int *listener) {
+    *listener = -1;
+    struct iovec iov = {.iov_base = st, .iov_len = sizeof *st};
+    union {
+        struct cmsghdr header;
+        char space[CMSG_SPACE(sizeof(int))];
+    } control = {0};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space,
+                         .msg_controllen = sizeof control.space};
+    ssize_t n;
+    while ((n = recvmsg(status_fd, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+    }
+    if (n != (ssize_t)sizeof *st) return -1;
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+    if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+        memcpy(listener, CMSG_DATA(cm), sizeof(int));
+    st->step[sizeof st->step - 1] = '\0';
+    return st->confined == 1 ? 1 : 0;
+}
+
 /* Appends what is readable now. Returns 1 at end of file, -1 when the cap was passed (what
  * fits is kept), 0 otherwise. */
 static int drain(int fd, struct vs_capture *buf, size_t cap) {
@@ -78,8 +114,32 @@ static void kill_group(pid_t pid) {
 
 struct watch {
     int out_fd, err_fd, pidfd;
+    int listener; /* the child's seccomp listener, -1 once closed or without seccomp */
     bool killed_wall, killed_output;
+    uint32_t violations;
+    int32_t first_syscall;
+    uint32_t first_arch;
 };
+
+/* Answers one refused call with EPERM and records it: the call never runs, ordinary code sees a
+ * PermissionError, and the first one is named in the outcome. */
+static void answer_notification(struct watch *w) {
+    struct seccomp_notif req;
+    memset(&req, 0, sizeof req);
+    if (ioctl(w->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) {
+        if (errno != EINTR && errno != ENOENT) {
+            close(w->listener);
+            w->listener = -1;
+        }
+        return;
+    }
+    if (w->violations++ == 0) {
+        w->first_syscall = req.data.nr;
+        w->first_arch = req.data.arch;
+    }
+    struct seccomp_notif_resp resp = {.id = req.id, .error = -EPERM};
+    (void)ioctl(w->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp); /* ENOENT: the caller died */
+}
 
 /* Reads both pipes until the child is gone and both are at end of file, killing the child's
  * group at the deadline or when either stream passes the cap. */
@@ -89,9 +149,10 @@ static void watch_child(pid_t pid, struct watch *w, const struct vs_request *req
     uint64_t exited_at = 0;
     bool exited = false;
     for (;;) {
-        struct pollfd fds[3] = {{.fd = w->out_fd, .events = POLLIN},
+        struct pollfd fds[4] = {{.fd = w->out_fd, .events = POLLIN},
                                 {.fd = w->err_fd, .events = POLLIN},
-                                {.fd = exited ? -1 : w->pidfd, .events = POLLIN}};
+                                {.fd = exited ? -1 : w->pidfd, .events = POLLIN},
+                                {.fd = w->listener, .events = POLLIN}};
         if (w->out_fd < 0 && w->err_fd < 0 && exited) return;
         uint64_t now = now_ns();
         int timeout_ms = -1;
@@ -107,7 +168,7 @@ static void watch_child(pid_t pid, struct watch *w, const struct vs_request *req
             }
             timeout_ms = (int)((deadline - now + 999999u) / 1000000u);
         }
-        int n = poll(fds, 3, timeout_ms);
+        int n = poll(fds, 4, timeout_ms);
         if (n < 0 && errno != EINTR) {
             PLOG_E("poll");
             kill_group(pid);
@@ -128,6 +189,11 @@ static void watch_child(pid_t pid, struct watch *w, const struct vs_request *req
                 *ends[i] = -1;
             }
         }
+        if (w->listener >= 0 && (fds[3].revents & POLLIN)) answer_notification(w);
+        if (w->listener >= 0 && (fds[3].revents & (POLLHUP | POLLERR | POLLNVAL))) {
+            close(w->listener);
+            w->listener = -1;
+        }
         if (!exited && (fds[2].revents & POLLIN)) {
             exited = true;
             exited_at = now_ns();
@@ -137,18 +203,16 @@ static void watch_child(pid_t pid, struct watch *w, const struct vs_request *req
 }
 
 static void classify(int wstatus, const struct watch *w, const struct vs_request *req,
-                     const struct vs_confinement *c, int status_fd, struct vs_result *r) {
+                     int setup, const struct vs_child_status *status, struct vs_result *r) {
     struct vs_response *h = &r->header;
-    struct vs_setup_failure failure;
-    if (read(status_fd, &failure, sizeof failure) == (ssize_t)sizeof failure) {
-        failure.step[sizeof failure.step - 1] = '\0';
+    if (setup == 0) {
         h->outcome = VS_OUTCOME_SETUP_FAILED;
-        h->detail = failure.error;
-        snprintf(r->note, sizeof r->note, "%s", failure.step);
-    } else if (c->violations->count > 0) {
+        h->detail = status->error;
+        snprintf(r->note, sizeof r->note, "%s", status->step);
+    } else if (w->violations > 0) {
         h->outcome = VS_OUTCOME_VIOLATION;
-        h->detail = c->violations->first_syscall;
-        vs_syscall_name(c->violations->first_syscall, c->violations->first_arch, r->note, sizeof r->note);
+        h->detail = w->first_syscall;
+        vs_syscall_name(w->first_syscall, w->first_arch, r->note, sizeof r->note);
     } else if (w->killed_output) {
         h->outcome = VS_OUTCOME_OUTPUT_LIMIT;
     } else if (w->killed_wall) {
@@ -159,10 +223,10 @@ static void classify(int wstatus, const struct watch *w, const struct vs_request
         if (sig == SIGXCPU || (sig == SIGKILL && cpu_spent)) {
             h->outcome = VS_OUTCOME_TIMEOUT_CPU;
         } else if (sig == SIGSYS) {
-            /* Killed by the filter itself: a foreign system-call ABI, or SIGSYS blocked. */
+            /* Killed by the filter itself: a system call of another ABI (i386, x32). */
             h->outcome = VS_OUTCOME_VIOLATION;
             h->detail = -1;
-            snprintf(r->note, sizeof r->note, "a system call of another ABI, or with SIGSYS blocked");
+            snprintf(r->note, sizeof r->note, "a system call of another ABI");
         } else {
             h->outcome = VS_OUTCOME_CRASHED;
             h->detail = sig;
@@ -174,10 +238,8 @@ static void classify(int wstatus, const struct watch *w, const struct vs_request
         case VS_EXIT_EXCEPTION: h->outcome = VS_OUTCOME_EXCEPTION; break;
         case VS_EXIT_SYNTAX_ERROR: h->outcome = VS_OUTCOME_SYNTAX_ERROR; break;
         case VS_EXIT_MEMORY_ERROR: h->outcome = VS_OUTCOME_MEMORY_LIMIT; break;
-        case VS_EXIT_SETUP_FAILED:
-            h->outcome = VS_OUTCOME_SETUP_FAILED;
-            snprintf(r->note, sizeof r->note, "confinement step (unreported)");
-            break;
+        /* VS_EXIT_SETUP_FAILED without a record on the status pipe (checked above) is the
+         * snippet's own os._exit(123): it must not be able to blame the sandbox. */
         default: h->outcome = VS_OUTCOME_EXITED; h->detail = code; break;
         }
     }
@@ -187,10 +249,7 @@ int vs_run_request(const struct vs_confinement *c, const struct vs_request *req,
                    struct vs_result *r) {
     int out[2], err[2], status[2];
     int rc;
-    if ((rc = high_pipe(out)) || (rc = high_pipe(err)) || (rc = high_pipe(status))) return rc;
-    c->violations->count = 0;
-    c->violations->first_syscall = 0;
-    c->violations->first_arch = 0;
+    if ((rc = high_pipe(out)) || (rc = high_pipe(err)) || (rc = high_socketpair(status))) return rc;
 
     uint64_t start = now_ns();
     pid_t server = getpid();
@@ -213,11 +272,21 @@ int vs_run_request(const struct vs_confinement *c, const struct vs_request *req,
         return rc;
     }
     setpgid(pid, pid); /* also here: the group must exist before any kill of it */
-    struct watch w = {.out_fd = out[0], .err_fd = err[0],
+    struct watch w = {.out_fd = out[0], .err_fd = err[0], .listener = -1,
                       .pidfd = (int)syscall(SYS_pidfd_open, pid, 0)};
     fcntl(out[0], F_SETFL, O_NONBLOCK);
     fcntl(err[0], F_SETFL, O_NONBLOCK);
-    fcntl(status[0], F_SETFL, O_NONBLOCK);
+    /* The child reports before any snippet code runs (or dies trying, which ends the read). */
+    struct vs_child_status status_report = {0};
+    int setup = vs_receive_child_status(status[0], &status_report, &w.listener);
+    close(status[0]);
+    if (setup == 1 && c->protections & VS_PROTECT_SECCOMP && w.listener < 0) {
+        /* Confined without a listener to answer its refused calls: never run it. */
+        kill_group(pid);
+        setup = 0;
+        status_report.error = EPROTO;
+        snprintf(status_report.step, sizeof status_report.step, "receiving the seccomp listener");
+    }
     if (w.pidfd < 0) {
         PLOG_E("pidfd_open");
         kill_group(pid);
@@ -227,6 +296,7 @@ int vs_run_request(const struct vs_confinement *c, const struct vs_request *req,
     }
     if (w.out_fd >= 0) close(w.out_fd);
     if (w.err_fd >= 0) close(w.err_fd);
+    if (w.listener >= 0) close(w.listener);
 
     int wstatus = 0;
     struct rusage ru = {0};
@@ -237,7 +307,6 @@ int vs_run_request(const struct vs_confinement *c, const struct vs_request *req,
     h->cpu_ns = (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000u +
                 (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000u;
     h->peak_rss_bytes = (uint64_t)ru.ru_maxrss * 1024u;
-    classify(wstatus, &w, req, c, status[0], r);
-    close(status[0]);
+    classify(wstatus, &w, req, setup, &status_report, r);
     return 0;
 }

@@ -1,9 +1,12 @@
-/* The seccomp allowlist (as a table, one reason per entry), compiled once per server; a child
- * installs the compiled program and a SIGSYS handler that records what it denied. */
+/* The seccomp allowlist (as a table, one reason per entry), compiled once per server. A child
+ * installs the compiled program; every call outside it is sent to the server as a user
+ * notification, which the server answers with EPERM and records (reaper.c): the report lives
+ * in the server, where no snippet can erase or forge it. */
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <sys/socket.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -12,7 +15,6 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <termios.h>
-#include <ucontext.h>
 #include <unistd.h>
 
 #include "confine.h"
@@ -23,7 +25,7 @@
 #define VS_SELF_PID_PLACEHOLDER 0x7ffe1234u
 
 /* System calls a confined snippet may make with any arguments. Everything not here (or in the
- * conditional rules below) traps: sockets, process creation, exec, ptrace, kill, mounts,
+ * conditional rules below) is refused and reported: sockets, process creation, exec, ptrace, kill, mounts,
  * namespaces, keyrings, bpf, perf, io_uring, userfaultfd, setrlimit, chmod/chown, ... */
 static const struct {
     const char *name;
@@ -50,8 +52,9 @@ static const struct {
     {"getdents64", "listing directories for imports"},
     {"futex", "locks and the GIL between threads"},
     {"getrandom", "random seeding, hash randomisation, uuid4"},
+    {"rt_sigaction", "signal.signal, faulthandler"},
     {"rt_sigprocmask", "blocking signals around critical sections"},
-    {"rt_sigreturn", "returning from a signal handler (our own SIGSYS handler too)"},
+    {"rt_sigreturn", "returning from a signal handler"},
     {"sigaltstack", "faulthandler and thread start-up"},
     {"set_robust_list", "thread start-up"},
     {"rseq", "thread start-up in glibc 2.35+"},
@@ -78,6 +81,8 @@ static const struct {
     {"ftruncate", "truncating a scratch file"},
     {"fsync", "os.fsync on a scratch file"},
     {"fdatasync", "os.fdatasync"},
+    {"pipe", "os.pipe in older code"},
+    {"pipe2", "os.pipe, subprocess's set-up before it is refused clone"},
     {"dup", "os.dup of the snippet's own descriptors"},
     {"dup2", "os.dup2"},
     {"dup3", "os.dup2 with O_CLOEXEC"},
@@ -104,12 +109,18 @@ static const struct {
     {"epoll_wait", "selectors on the snippet's own descriptors"},
     {"epoll_pwait", "selectors on the snippet's own descriptors"},
     {"membarrier", "thread synchronisation in some runtimes"},
+    {"sendfile", "shutil.copy between the snippet's own descriptors"},
+    {"sendmsg", "socketpair traffic (no other socket can exist); the child hands its listener over"},
+    {"recvmsg", "socketpair traffic"},
+    {"sendto", "socketpair traffic (asyncio's self-pipe)"},
+    {"recvfrom", "socketpair traffic"},
+    {"getpriority", "os.nice(0), os.getpriority"},
 };
 
 /* libseccomp compiles the rules; the program is then exported as raw BPF so that a child only
  * makes one seccomp() call instead of compiling the policy again on every fork. */
 int vs_seccomp_build(struct vs_seccomp_program *out, int pfc_fd) {
-    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_NOTIFY);
     if (!ctx) return -ENOMEM;
     int rc = 0;
     /* Blocks other system-call ABIs (i386 int 0x80, x32): the filter is for the native one. */
@@ -119,15 +130,23 @@ int vs_seccomp_build(struct vs_seccomp_program *out, int pfc_fd) {
         if (nr == __NR_SCMP_ERROR) continue; /* not on this architecture */
         if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0))) goto done;
     }
-    /* Threads yes, processes no: clone only with CLONE_THREAD. */
+    /* Threads yes, processes no: clone only with CLONE_THREAD, and never with a namespace flag
+     * (the kernel would refuse most for want of privilege; the filter should not rely on it). */
+    const scmp_datum_t clone_checked = CLONE_THREAD | CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS |
+                                       CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET;
     if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-                               SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD))))
+                               SCMP_A0(SCMP_CMP_MASKED_EQ, clone_checked, CLONE_THREAD))))
+        goto done;
+    /* A connected pair of Unix sockets inside the process (asyncio's self-pipe): no address,
+     * so it reaches nothing outside. */
+    if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socketpair), 1,
+                               SCMP_A0(SCMP_CMP_EQ, AF_UNIX))))
         goto done;
     /* clone3's flags sit in memory seccomp cannot read: ENOSYS makes glibc fall back to clone. */
     if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0))) goto done;
-    /* isatty() (TCGETS) and os.set_inheritable (FIOCLEX, FIONCLEX) are the ioctls ordinary
-     * code makes; TIOCSTI and every device ioctl stay denied. */
-    static const unsigned long ioctl_ok[] = {TCGETS, FIOCLEX, FIONCLEX};
+    /* isatty() (TCGETS), os.get_terminal_size (TIOCGWINSZ) and os.set_inheritable (FIOCLEX,
+     * FIONCLEX) are the ioctls ordinary code makes; TIOCSTI and every device ioctl stay denied. */
+    static const unsigned long ioctl_ok[] = {TCGETS, TIOCGWINSZ, FIOCLEX, FIONCLEX};
     for (size_t i = 0; i < sizeof ioctl_ok / sizeof ioctl_ok[0]; i++) {
         if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
                                    SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)ioctl_ok[i]))))
@@ -140,10 +159,6 @@ int vs_seccomp_build(struct vs_seccomp_program *out, int pfc_fd) {
     /* Reading one's own limits is fine; setting any (or another process's) is not. */
     if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 2,
                                SCMP_A0(SCMP_CMP_EQ, 0), SCMP_A2(SCMP_CMP_EQ, 0))))
-        goto done;
-    /* Signal handlers for anything but SIGSYS: our handler is what reports violations. */
-    if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigaction), 1,
-                               SCMP_A0(SCMP_CMP_NE, SIGSYS))))
         goto done;
     /* Signals to itself only (abort(), pthread_kill, os.kill(os.getpid())): the pid is known
      * only in the child, which patches it in (vs_seccomp_install). Landlock's signal scoping
@@ -188,13 +203,11 @@ done:
 }
 
 bool vs_seccomp_available(void) {
-    /* Asks the kernel whether it has filters and the trap action we rely on. */
-    uint32_t action = SECCOMP_RET_TRAP;
+    /* Asks the kernel whether it has filters and the user-notification action we rely on. */
+    uint32_t action = SECCOMP_RET_USER_NOTIF;
     return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0 &&
            syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0;
 }
-
-static struct vs_violation_record *vs_violations;
 
 /* Points the self-signal rules at this child: every comparison with the placeholder becomes a
  * comparison with our pid. The program is the child's copy-on-write copy of the server's. */
@@ -205,37 +218,14 @@ static void patch_self_pid(const struct vs_seccomp_program *p) {
         if (BPF_CLASS(insn[i].code) == BPF_JMP && insn[i].k == VS_SELF_PID_PLACEHOLDER) insn[i].k = self;
 }
 
-/* Runs in the child when a denied call traps: records the first one for the server and makes
- * the call return EPERM, so ordinary code sees a PermissionError and the call never ran. */
-static void on_sigsys(int sig, siginfo_t *info, void *context) {
-    (void)sig;
-    if (__atomic_fetch_add(&vs_violations->count, 1, __ATOMIC_RELAXED) == 0) {
-        vs_violations->first_syscall = info->si_syscall;
-        vs_violations->first_arch = info->si_arch;
-    }
-    ucontext_t *uc = context;
-#if defined(__x86_64__)
-    uc->uc_mcontext.gregs[REG_RAX] = -EPERM;
-#elif defined(__aarch64__)
-    uc->uc_mcontext.regs[0] = (unsigned long long)-EPERM;
-#else
-#error "set the return register of a trapped system call for this architecture"
-#endif
-}
-
-/* Must be the last confinement step: nothing after it may need a denied call. */
-int vs_seccomp_install(const struct vs_seccomp_program *p, struct vs_violation_record *v,
-                       const char **step) {
-    vs_violations = v;
-    struct sigaction sa = {.sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO | SA_NODEFER};
-    sigemptyset(&sa.sa_mask);
-    *step = "sigaction(SIGSYS)";
-    if (sigaction(SIGSYS, &sa, NULL) != 0) return -errno;
+/* Must be the last confinement step: nothing after it may need a refused call. Returns the
+ * listener descriptor (for the server) or -errno. */
+int vs_seccomp_install(const struct vs_seccomp_program *p, const char **step) {
     patch_self_pid(p);
     struct sock_fprog prog = {.len = p->length, .filter = p->filter};
     *step = "seccomp(SECCOMP_SET_MODE_FILTER)";
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) return -errno;
-    return 0;
+    long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+    return fd < 0 ? -errno : (int)fd;
 }
 
 /* "socket" for 41 on x86_64; "syscall 999" when libseccomp does not know the number. */

@@ -218,11 +218,6 @@ int snippet_server_main(int argc, char **argv) {
     }
     c.protections |= protections & (VS_PROTECT_SECCOMP | VS_PROTECT_UNPRIVILEGED |
                                     VS_PROTECT_NO_NEW_PRIVS | VS_PROTECT_RLIMITS);
-    c.violations = mmap(NULL, sizeof *c.violations, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (c.violations == MAP_FAILED) {
-        send_hello(response_fd, false, protections, abi, "mmap of the violation page failed");
-        goto out;
-    }
     if (send_hello(response_fd, true, c.protections, abi, "") != 0) goto out;
 
     char *code = malloc(VS_MAX_CODE_BYTES + 1);

@@ -77,10 +77,10 @@ struct ConfinementTests {
 
     @Test(arguments: [
         ("fork", "import os\nos.fork()", "clone"),
-        ("subprocess", "import subprocess\nsubprocess.run(['/bin/true'])", nil),
-        ("system", "import os\nos.system('/bin/true')", nil),
+        ("subprocess", "import subprocess\nsubprocess.run(['/bin/true'])", "clone"),
+        ("system", "import os\nif os.system('/bin/true') != 0:\n    raise SystemExit(0)", "clone"),
         ("exec", "import os\nos.execv('/bin/true', ['true'])", "execve"),
-        ("posix_spawn", "import os\nos.posix_spawn('/bin/true', ['true'], {})", nil),
+        ("posix_spawn", "import os\nos.posix_spawn('/bin/true', ['true'], {})", "clone"),
     ] as [(String, String, String?)])
     func creatingProcessesIsDenied(kind: String, code: String, syscall: String?) async throws {
         let run = try await SharedPool.get().run(code + "\nprint('spawned')")
@@ -124,7 +124,8 @@ struct ConfinementTests {
     }
 
     @Test func busyLoopIgnoringSignalsIsKilled() async throws {
-        let limits = SandboxLimits(wallTime: .seconds(10), cpuTime: .seconds(1))
+        // A generous wall clock: on a loaded machine the loop may get its two CPU seconds slowly.
+        let limits = SandboxLimits(wallTime: .seconds(30), cpuTime: .seconds(1))
         let run = try await SharedPool.get().run("""
             import signal
             for s in (signal.SIGXCPU, signal.SIGTERM, signal.SIGINT):
@@ -133,7 +134,7 @@ struct ConfinementTests {
                 pass
             """, limits: limits)
         #expect(run.outcome == .timeout(.cpu), run.explanation)
-        #expect(run.usage.wallTime < .seconds(10), "killed by the CPU limit, before the wall clock")
+        #expect(run.usage.wallTime < .seconds(30), "killed by the CPU limit, before the wall clock")
     }
 
     @Test func sleepingThreadsDoNotOutliveTheWallClock() async throws {
