@@ -62,8 +62,11 @@ def write_jsonl(path, records):
 
 
 def run_contender(name, path, jobs, binary):
+    # A session of its own per contender: the scheduler autogroups by session, so each contender's
+    # whole process tree competes as one group with whatever else runs on the machine.
     p = subprocess.run([PY, os.path.join(HERE, "contenders.py"), name, path, "--jobs", str(jobs),
-                        "--binary", binary], capture_output=True, text=True, cwd=ROOT)
+                        "--binary", binary], capture_output=True, text=True, cwd=ROOT,
+                       stdin=subprocess.DEVNULL, start_new_session=True)
     if p.returncode != 0:
         sys.exit(f"{name} on {path} failed:\n{p.stderr[-3000:]}")
     return json.loads(p.stdout)
@@ -199,6 +202,8 @@ def main():
             # Ratios of per-snippet rates: x limit = how many times the limit's time per snippet;
             # x bwrap = how many times bwrap's rate (bwrap's from its subset, a prefix of the same mix).
             "time_vs_limit": (limit["count"] / limit["wall_s"]) / rate,
+            # CPU per snippet against the limit's: steadier than wall time on a busy machine.
+            "cpu_vs_limit": (r["cpu_s"] / r["count"]) / (limit["cpu_s"] / limit["count"]),
             "speed_vs_bwrap": rate / (bwrap["count"] / bwrap["wall_s"]),
             "disagreements": dis, "examples": examples})
 
@@ -221,14 +226,15 @@ def main():
                   (f"  ({sweep[steady][str(j)]:.1f}/s excl. start-up)" if r["engine_s"] else ""), flush=True)
 
     print()
-    head = f"{'contender':32} {'corpus':9} {'n':>12} {'snip/s':>8} {'ms/snip':>8} {'CPU ms':>7} {'x limit':>8} {'x bwrap':>8} {'disagree':>8}"
+    head = (f"{'contender':34} {'corpus':9} {'n':>12} {'snip/s':>8} {'ms/snip':>8} {'CPU ms':>7} "
+            f"{'x limit':>8} {'CPU x limit':>11} {'x bwrap':>8} {'disagree':>8}")
     print(head)
     print("-" * len(head))
     for t in table:
         d = "n/a" if t["disagreements"] is None else str(t["disagreements"])
-        print(f"{t['contender']:32} {t['corpus']:9} {str(t['n']):>12} {t['snippets_per_s']:8.1f} "
+        print(f"{t['contender']:34} {t['corpus']:9} {str(t['n']):>12} {t['snippets_per_s']:8.1f} "
               f"{t['ms_per_snippet']:8.3f} {t['cpu_ms_per_snippet']:7.3f} {t['time_vs_limit']:8.2f} "
-              f"{t['speed_vs_bwrap']:8.1f} {d:>8}")
+              f"{t['cpu_vs_limit']:11.2f} {t['speed_vs_bwrap']:8.1f} {d:>8}")
     print(f"\nengine start-up (one snippet end to end, jobs={a.jobs}): {startup['wall_s']:.2f} s wall, "
           f"{startup['cpu_s']:.2f} s CPU")
 
