@@ -19,8 +19,14 @@ let package = Package(
     products: [
         .library(name: "SnippetSandbox", targets: ["SnippetSandbox"]),
         .executable(name: "snippet-server", targets: ["snippet-server"]),
+        .library(name: "SnippetVerifier", targets: ["SnippetVerifier"]),
+        .executable(name: "verify-snippets", targets: ["verify-snippets"]),
+        .library(name: "MathComparator", targets: ["MathComparator"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
     ],
     targets: [
         // Debian's libpython3.11 (pkg-config python3-embed) and libseccomp.
@@ -56,6 +62,46 @@ let package = Package(
             dependencies: ["CSnippetProtocol", "CSystemShims"],
             swiftSettings: swiftSettings
         ),
+        // Pure Swift: LaTeX result -> value, printed output -> value, equivalence. No processes, no I/O.
+        .target(
+            name: "MathComparator",
+            dependencies: [
+                .product(name: "BigInt", package: "BigInt"),
+                .product(name: "Numerics", package: "swift-numerics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "comparator-benchmark",
+            dependencies: ["MathComparator"],
+            swiftSettings: swiftSettings
+        ),
+        // Record formats, batch verification, verdicts, resume, shards, summary. Pipelines link it.
+        .target(
+            name: "SnippetVerifier",
+            dependencies: ["SnippetSandbox", "MathComparator"],
+            swiftSettings: swiftSettings
+        ),
+        // The command-line checker; it spawns the `snippet-server` built beside it.
+        .executableTarget(
+            name: "verify-snippets",
+            dependencies: [
+                "SnippetVerifier",
+                "SnippetSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SnippetVerifierTests",
+            dependencies: ["SnippetVerifier", "SnippetSandbox", "MathComparator", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VerifySnippetsCLITests",
+            dependencies: ["verify-snippets", "snippet-server", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "snippet-benchmark",
             dependencies: ["SnippetSandbox"],
@@ -77,5 +123,7 @@ let package = Package(
             dependencies: ["SnippetSandbox", "snippet-server", "TestSupport"],
             swiftSettings: swiftSettings
         ),
+        // MathComparatorTests (branch comparator) is declared there, but its files are not committed
+        // yet; it comes back here with the merge that brings them.
     ]
 )

@@ -114,6 +114,11 @@ static const struct {
     {"recvmsg", "socketpair traffic"},
     {"sendto", "socketpair traffic (asyncio's self-pipe)"},
     {"recvfrom", "socketpair traffic"},
+    {"getsockname", "asyncio inspects its socketpair"},
+    {"getpeername", "asyncio inspects its socketpair"},
+    {"getsockopt", "asyncio inspects its socketpair"},
+    {"setsockopt", "asyncio sets options on its socketpair"},
+    {"shutdown", "closing one direction of a socketpair"},
     {"getpriority", "os.nice(0), os.getpriority"},
 };
 
@@ -144,9 +149,10 @@ int vs_seccomp_build(struct vs_seccomp_program *out, int pfc_fd) {
         goto done;
     /* clone3's flags sit in memory seccomp cannot read: ENOSYS makes glibc fall back to clone. */
     if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0))) goto done;
-    /* isatty() (TCGETS), os.get_terminal_size (TIOCGWINSZ) and os.set_inheritable (FIOCLEX,
-     * FIONCLEX) are the ioctls ordinary code makes; TIOCSTI and every device ioctl stay denied. */
-    static const unsigned long ioctl_ok[] = {TCGETS, TIOCGWINSZ, FIOCLEX, FIONCLEX};
+    /* isatty() (TCGETS), os.get_terminal_size (TIOCGWINSZ), os.set_inheritable (FIOCLEX,
+     * FIONCLEX) and socket.setblocking (FIONBIO) are the ioctls ordinary code makes; TIOCSTI and
+     * every device ioctl stay denied. */
+    static const unsigned long ioctl_ok[] = {TCGETS, TIOCGWINSZ, FIOCLEX, FIONCLEX, FIONBIO};
     for (size_t i = 0; i < sizeof ioctl_ok / sizeof ioctl_ok[0]; i++) {
         if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
                                    SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)ioctl_ok[i]))))

@@ -25,7 +25,7 @@ static const struct { const char *name; uint32_t bit; } vs_protection_names[] = 
     {"seccomp", VS_PROTECT_SECCOMP},           {"landlock-fs", VS_PROTECT_LANDLOCK_FS},
     {"landlock-net", VS_PROTECT_LANDLOCK_NET}, {"landlock-scope", VS_PROTECT_LANDLOCK_SCOPE},
     {"unprivileged-user", VS_PROTECT_UNPRIVILEGED}, {"no-new-privs", VS_PROTECT_NO_NEW_PRIVS},
-    {"rlimits", VS_PROTECT_RLIMITS},
+    {"rlimits", VS_PROTECT_RLIMITS},     {"private-root", VS_PROTECT_PRIVATE_ROOT},
 };
 
 static int parse_options(int argc, char **argv, struct vs_options *o, char *error, size_t len) {
@@ -218,6 +218,7 @@ int snippet_server_main(int argc, char **argv) {
     }
     c.protections |= protections & (VS_PROTECT_SECCOMP | VS_PROTECT_UNPRIVILEGED |
                                     VS_PROTECT_NO_NEW_PRIVS | VS_PROTECT_RLIMITS);
+    if (scratch.view) c.protections |= VS_PROTECT_PRIVATE_ROOT;
     if (send_hello(response_fd, true, c.protections, abi, "") != 0) goto out;
 
     char *code = malloc(VS_MAX_CODE_BYTES + 1);

@@ -18,6 +18,9 @@ public enum Protection: String, Sendable, Hashable, CaseIterable, Codable, Compa
     case noNewPrivileges = "no-new-privs"
     /// rlimits on address space, CPU, file size, descriptors, threads and core dumps.
     case resourceLimits = "rlimits"
+    /// A read-only root holding only the interpreter's files (a mount namespace and
+    /// pivot_root, as root): nothing else on the host can even be stat()ed.
+    case privateRoot = "private-root"
 
     public static func < (lhs: Protection, rhs: Protection) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

@@ -54,6 +54,7 @@ enum WireFormat {
         (.unprivilegedUser, VS_PROTECT_UNPRIVILEGED.rawValue),
         (.noNewPrivileges, VS_PROTECT_NO_NEW_PRIVS.rawValue),
         (.resourceLimits, VS_PROTECT_RLIMITS.rawValue),
+        (.privateRoot, VS_PROTECT_PRIVATE_ROOT.rawValue),
     ]
 
     static func protections(_ bits: UInt32) -> Set<Protection> {

@@ -39,7 +39,8 @@ let allowedWithZeroArguments: Set<String> = [
     "nanosleep", "gettimeofday", "sched_yield", "uname", "getuid", "geteuid", "getgid", "getegid",
     "getrusage", "times", "sysinfo", "poll", "ppoll", "select", "pselect6", "epoll_create1",
     "epoll_ctl", "epoll_wait", "epoll_pwait", "membarrier", "sendfile", "getpriority", "sendmsg",
-    "recvmsg", "sendto", "recvfrom", "rt_sigaction",
+    "recvmsg", "sendto", "recvfrom", "rt_sigaction", "getsockname", "getpeername", "getsockopt",
+    "setsockopt", "shutdown",
     // Conditional rules that zero arguments satisfy: pid 0, no new limit, F_DUPFD.
     "sched_getaffinity", "prlimit64", "fcntl",
 ]

@@ -77,7 +77,7 @@ struct ConfinementTests {
 
     @Test(arguments: [
         ("fork", "import os\nos.fork()", "clone"),
-        ("subprocess", "import subprocess\nsubprocess.run(['/bin/true'])", "clone"),
+        ("subprocess", "import subprocess\nsubprocess.run(['/bin/true'])", "vfork"),
         ("system", "import os\nif os.system('/bin/true') != 0:\n    raise SystemExit(0)", "clone"),
         ("exec", "import os\nos.execv('/bin/true', ['true'])", "execve"),
         ("posix_spawn", "import os\nos.posix_spawn('/bin/true', ['true'], {})", "clone"),
