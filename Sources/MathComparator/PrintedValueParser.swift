@@ -83,7 +83,8 @@ enum PrintedValueParser {
 
     /// A number inside a sentence: the first place a value starts after which no other number follows.
     private static func valueInSentence(_ line: Substring) -> MathValue? {
-        guard let lexemes = Lexer.tokens(line, dialect: .python) else { return nil }
+        // Each start is a parse: only sentence-sized lines are searched.
+        guard line.utf8.count <= 400, let lexemes = Lexer.tokens(line, dialect: .python) else { return nil }
         let (cleaned, _) = ClauseReader.clean(lexemes)
         for start in cleaned.indices {
             guard startsValue(cleaned[start].token) else { continue }
