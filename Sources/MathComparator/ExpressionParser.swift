@@ -239,7 +239,7 @@ struct ExpressionParser {
         guard factors.count == 2, case .number(let mantissa) = factors[0],
               case .power(.number(let ten), .number(let k)) = factors[1],
               ten.value == BigRational(10), ten.precision == nil, k.value.isInteger, k.precision == nil,
-              let exponent = Int(exactly: k.value.numerator), abs(exponent) <= 400
+              let exponent = k.value.intValue, abs(exponent) <= 400
         else { return nil }
         let fractionDigits = mantissa.precision.map { $0.decimals } ?? 0
         let value = mantissa.value * BigRational.tenPower(exponent)
