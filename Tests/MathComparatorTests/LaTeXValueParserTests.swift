@@ -3,20 +3,7 @@ import Testing
 @testable import MathComparator
 
 @Suite struct LaTeXValueParserTests {
-    struct Row: Sendable, CustomTestStringConvertible {
-        var latex: String
-        /// The canonical rendering of the value read, or nil when the text must hold no value.
-        var rendering: String?
-        var sourceLocation: SourceLocation
-
-        init(_ latex: String, _ rendering: String?, sourceLocation: SourceLocation = #_sourceLocation) {
-            self.latex = latex
-            self.rendering = rendering
-            self.sourceLocation = sourceLocation
-        }
-
-        var testDescription: String { latex }
-    }
+    typealias Row = RenderingRow
 
     static let rows: [Row] = [
         Row("42", "42"),
@@ -92,14 +79,14 @@ import Testing
 
     @Test(arguments: rows)
     func reads(_ row: Row) {
-        let reading = LaTeXValueParser.read(Substring(row.latex))
+        let reading = LaTeXValueParser.read(Substring(row.text))
         switch (reading, row.rendering) {
         case (.value(let v), let expected?):
             #expect(v.description == expected, sourceLocation: row.sourceLocation)
         case (.noValue, nil):
             break
         default:
-            Issue.record("\(row.latex) read as \(reading), expected \(row.rendering ?? "no value")", sourceLocation: row.sourceLocation)
+            Issue.record("\(row.text) read as \(reading), expected \(row.rendering ?? "no value")", sourceLocation: row.sourceLocation)
         }
     }
 

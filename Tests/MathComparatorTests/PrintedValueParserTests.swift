@@ -3,20 +3,7 @@ import Testing
 @testable import MathComparator
 
 @Suite struct PrintedValueParserTests {
-    struct Row: Sendable, CustomTestStringConvertible {
-        var printed: String
-        /// The canonical rendering of the line's value, or nil when it holds none.
-        var rendering: String?
-        var sourceLocation: SourceLocation
-
-        init(_ printed: String, _ rendering: String?, sourceLocation: SourceLocation = #_sourceLocation) {
-            self.printed = printed
-            self.rendering = rendering
-            self.sourceLocation = sourceLocation
-        }
-
-        var testDescription: String { printed }
-    }
+    typealias Row = RenderingRow
 
     static let lineRows: [Row] = [
         Row("42", "42"),
@@ -73,8 +60,8 @@ import Testing
 
     @Test(arguments: lineRows)
     func readsLine(_ row: Row) {
-        let value = PrintedValueParser.readLine(Substring(row.printed))
-        #expect(value?.description == row.rendering, "\(row.printed)", sourceLocation: row.sourceLocation)
+        let value = PrintedValueParser.readLine(Substring(row.text))
+        #expect(value?.description == row.rendering, "\(row.text)", sourceLocation: row.sourceLocation)
     }
 
     static let outputRows: [Row] = [
@@ -87,7 +74,7 @@ import Testing
     @Test(arguments: outputRows)
     func readsMultiLineOutput(_ row: Row) {
         let expected = MathValue.matrix([[.integer(0), .integer(0)], [.integer(0), .integer(0)]])
-        let values = PrintedValueParser.candidates(row.printed, expected: expected).compactMap { $0() }
+        let values = PrintedValueParser.candidates(row.text, expected: expected).compactMap { $0() }
         #expect(values.first?.description == row.rendering, sourceLocation: row.sourceLocation)
     }
 

@@ -18,26 +18,35 @@ func verdict(_ comparison: Comparison) -> String {
 /// One comparison row of a table; the default `sourceLocation` is the row's own line, so that a
 /// failing row is reported where it is written (as swift-system's FilePathSyntaxTest does).
 struct ComparisonRow: Sendable, CustomTestStringConvertible {
-    var result: String
-    var expression: String
-    var printed: String
-    var verdict: String
+    var input: GradedCase
     var sourceLocation: SourceLocation
 
     init(_ result: String, _ printed: String, _ verdict: String, expression: String = "", sourceLocation: SourceLocation = #_sourceLocation) {
-        self.result = result
-        self.expression = expression
-        self.printed = printed
-        self.verdict = verdict
+        input = GradedCase(result: result, expression: expression, printed: printed, verdict: verdict, why: "")
         self.sourceLocation = sourceLocation
     }
 
-    var testDescription: String { "\(result) vs \(printed)" }
+    var testDescription: String { "\(input.result) vs \(input.printed)" }
 
     func check(_ comparator: Comparator = Comparator()) {
-        let outcome = comparator.compare(result: result, expression: expression, printed: printed)
-        #expect(MathComparatorTests.verdict(outcome) == verdict, "\(result) vs \(printed): \(outcome)", sourceLocation: sourceLocation)
+        let outcome = comparator.compare(result: input.result, expression: input.expression, printed: input.printed)
+        #expect(verdict(outcome) == input.verdict, "\(testDescription): \(outcome)", sourceLocation: sourceLocation)
     }
+}
+
+/// One reader row: the text, and the canonical rendering of what it must read as (nil: no value).
+struct RenderingRow: Sendable, CustomTestStringConvertible {
+    var text: String
+    var rendering: String?
+    var sourceLocation: SourceLocation
+
+    init(_ text: String, _ rendering: String?, sourceLocation: SourceLocation = #_sourceLocation) {
+        self.text = text
+        self.rendering = rendering
+        self.sourceLocation = sourceLocation
+    }
+
+    var testDescription: String { text }
 }
 
 struct GradedCase: Decodable, Sendable {
