@@ -161,7 +161,22 @@ enum Equivalence {
             return Judgement(equal: false, rule: "printed \(ys.count) \(what), expected \(xs.count) (\(missing))")
         }
         var used = [Bool](repeating: false, count: ys.count)
+        // Plain exact numbers pair by hashing first, so that a long list of numbers matches in
+        // linear time; only what remains is searched pairwise.
+        var byValue: [BigRational: [Int]] = [:]
+        for (k, y) in ys.enumerated() {
+            if let v = plainExact(y) { byValue[v, default: []].append(k) }
+        }
+        var remaining: [MathValue] = []
         for x in xs {
+            if let v = plainExact(x), var slots = byValue[v], let k = slots.popLast() {
+                byValue[v] = slots
+                used[k] = true
+            } else {
+                remaining.append(x)
+            }
+        }
+        for x in remaining {
             var found = false
             for (k, y) in ys.enumerated() where !used[k] && compare(x, y).equal {
                 used[k] = true
@@ -171,6 +186,12 @@ enum Equivalence {
             if !found { return Judgement(equal: false, rule: "no printed match for \(x)") }
         }
         return Judgement(equal: true, rule: "same \(what), in any order")
+    }
+
+    /// The exact value of a scalar that `scalars` would compare exactly (no written decimal at its top).
+    private static func plainExact(_ v: MathValue) -> BigRational? {
+        guard case .scalar(let e) = v, writtenPrecision(e) == nil, !e.containsInfinity else { return nil }
+        return Evaluation.exact(e)
     }
 
     private static func assignments(_ xs: [Assignment], _ printed: MathValue) -> Judgement {

@@ -84,6 +84,14 @@ struct RobustnessTests {
         quickly("\\{1\\}", oneLine)
     }
 
+    @Test func longCollections() {
+        let expected = "\\{" + (1...1500).map(String.init).joined(separator: ", ") + "\\}"
+        let printed = "[" + (1...1500).reversed().map(String.init).joined(separator: ", ") + "]"
+        #expect(verdict(quickly(expected, printed)) == "correct")
+        let fractions = "[" + (1...500).map { "\($0)/7" }.joined(separator: ", ") + "]"
+        #expect(verdict(quickly("\\{" + (1...500).reversed().map { "\\frac{\($0)}{7}" }.joined(separator: ", ") + "\\}", fractions)) == "correct")
+    }
+
     @Test func pathologicalSymbolic() {
         let long = (0..<400).map { "x^{\($0)}" }.joined(separator: " + ")
         quickly(long, "x")
