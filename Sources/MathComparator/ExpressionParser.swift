@@ -60,6 +60,17 @@ struct ExpressionParser {
     private var current: Token? { atEnd ? nil : tokens[index].token }
     private var currentHasSpaceBefore: Bool { atEnd ? false : tokens[index].spaceBefore }
 
+    /// The current symbol, matched in place: cheaper than copying the token out through `current`.
+    private var currentSymbol: Symbol? {
+        guard index < tokens.endIndex, case .symbol(let s) = tokens[index].token else { return nil }
+        return s
+    }
+
+    private func atCommand(_ name: String) -> Bool {
+        guard index < tokens.endIndex, case .command(let c) = tokens[index].token else { return false }
+        return c == name
+    }
+
     private func peekToken(_ offset: Int) -> Token? {
         let i = index + offset
         return i < tokens.endIndex ? tokens[i].token : nil
@@ -171,9 +182,8 @@ struct ExpressionParser {
 
     private mutating func parseSum() throws(ParseFailure) -> Expr {
         let first = try parseSigned()
-        guard let next = current, next == .symbol("+") || next == .symbol("-") || next == .command("pm") || next == .command("mp") else {
-            return first
-        }
+        let symbol = currentSymbol
+        guard symbol == "+" || symbol == "-" || atCommand("pm") || atCommand("mp") else { return first }
         var terms = [first]
         while let token = current {
             var sign = 0
@@ -214,24 +224,28 @@ struct ExpressionParser {
 
     private mutating func parseProduct() throws(ParseFailure) -> Expr {
         let first = try parseUnaryPower()
-        if atEnd { return first }
+        if atEnd || (dialect == .python && !isProductOperator) { return first }
         var factors = [first]
-        while let token = current {
-            switch token {
-            case .symbol("*"), .command("cdot"), .command("times"), .command("ast"):
+        while !atEnd {
+            let symbol = currentSymbol
+            if symbol == "*" || atCommand("cdot") || atCommand("times") || atCommand("ast") {
                 advance()
                 factors.append(try parseUnaryPower())
-            case .symbol("/"), .command("div"):
+            } else if symbol == "/" || atCommand("div") {
                 advance()
                 factors.append(.power(try parseUnaryPower(), .minusOne))
-            default:
-                guard dialect == .latex, startsImplicitFactor(token) else {
-                    return Self.scientific(factors) ?? (factors.count == 1 ? factors[0] : .product(factors))
-                }
+            } else if dialect == .latex, let token = current, startsImplicitFactor(token) {
                 factors.append(try parsePower())
+            } else {
+                break
             }
         }
         return Self.scientific(factors) ?? (factors.count == 1 ? factors[0] : .product(factors))
+    }
+
+    private var isProductOperator: Bool {
+        let symbol = currentSymbol
+        return symbol == "*" || symbol == "/"
     }
 
     /// `2.5 \times 10^{3}`: one number whose precision is the mantissa's, not an exact product.
@@ -309,15 +323,15 @@ struct ExpressionParser {
 
     private mutating func parsePostfix(_ base: Expr) throws(ParseFailure) -> Expr {
         var e = base
-        while let token = current {
-            switch token {
-            case .symbol("!") where peekToken(1) != .symbol("="):
+        while let symbol = currentSymbol ?? (atCommand("%") ? "%" : nil) {
+            switch symbol {
+            case "!":
                 advance()
                 e = .call(.factorial, [e])
-            case .symbol("%"), .command("%"):
+            case "%":
                 advance()
                 unit = .percent
-            case .symbol("°"):
+            case "°":
                 advance()
                 e = degrees(e)
             default:
