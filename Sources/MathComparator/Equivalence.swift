@@ -55,7 +55,8 @@ enum Equivalence {
              (.scalar, .tuple(let ys)) where ys.count == 1, (.scalar, .solutions(let ys)) where ys.count == 1:
             let inner = compare(expected, ys[0])
             return Judgement(equal: inner.equal, rule: inner.rule + " (the one element printed)")
-        case (.tuple(let xs), .tuple(let ys)), (.tuple(let xs), .list(let ys)), (.list(let xs), .tuple(let ys)):
+        case (.tuple(let xs), .tuple(let ys)), (.tuple(let xs), .list(let ys)), (.list(let xs), .tuple(let ys)),
+             (.tuple(let xs), .solutions(let ys)):
             return ordered(xs, ys)
         case (.list(let xs), .list(let ys)):
             let inOrder = ordered(xs, ys)
@@ -63,7 +64,7 @@ enum Equivalence {
         case (.set(let xs), .set(let ys)), (.set(let xs), .list(let ys)), (.set(let xs), .tuple(let ys)),
              (.set(let xs), .solutions(let ys)), (.solutions(let xs), .set(let ys)), (.solutions(let xs), .list(let ys)),
              (.solutions(let xs), .tuple(let ys)), (.solutions(let xs), .solutions(let ys)), (.list(let xs), .set(let ys)),
-             (.list(let xs), .solutions(let ys)), (.tuple(let xs), .solutions(let ys)):
+             (.list(let xs), .solutions(let ys)):
             return unordered(xs, ys.map(unwrapSingleAssignment), what: "solutions")
         case (.tuple(let xs), .interval(let b)) where xs.count == 2:
             return interval(Interval(lower: scalarOf(xs[0]), upper: scalarOf(xs[1]), lowerClosed: false, upperClosed: false), .interval(b))

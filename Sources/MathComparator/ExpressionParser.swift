@@ -234,6 +234,11 @@ struct ExpressionParser {
             } else if symbol == "/" || atCommand("div") {
                 advance()
                 factors.append(.power(try parseUnaryPower(), .minusOne))
+            } else if dialect == .latex, symbol == ":", factors.count == 1, case .number = factors[0],
+                      case .number(_, false)? = peekToken(1) {
+                // A ratio of two numbers, `3:4`, is their quotient.
+                advance()
+                factors.append(.power(try parsePrimary(), .minusOne))
             } else if dialect == .latex, let token = current, startsImplicitFactor(token) {
                 factors.append(try parsePower())
             } else {

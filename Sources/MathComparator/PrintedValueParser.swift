@@ -18,7 +18,16 @@ enum PrintedValueParser {
         case .scalar, .quantity, .equation:
             return [lastValue, whole]
         case .assignments(let items) where items.count == 1:
-            return [lastValue, whole]
+            // `x = 0.5` expected, `x = 0.5` then `y = 0.25` printed: a line that names x is the
+            // answer, whatever follows it; otherwise the last value, whatever its name.
+            let name = items[0].name
+            let namedOrLast = {
+                lines.reversed().lazy.compactMap(readLine).first { value in
+                    if case .assignments(let printed) = value { return printed.contains { $0.name == name } }
+                    return false
+                } ?? lastValue()
+            }
+            return [namedOrLast, whole]
         default:
             var found = [whole, { lines.count > 1 ? trailingBlock(lines) : nil }, lastValue]
             if let n = elementCount(expected), n > 1 {
