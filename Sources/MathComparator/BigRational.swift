@@ -1,5 +1,6 @@
 // Exact rational arithmetic on BigInt, so that integers and fractions of any size compare exactly.
 import BigInt
+import RealModule
 
 /// A fraction in lowest terms with a positive denominator.
 ///
@@ -38,7 +39,9 @@ struct BigRational: Hashable, Sendable, Comparable {
             n.negate()
             d.negate()
         }
-        let g = n.magnitude.greatestCommonDivisor(with: d.magnitude)
+        if d == 1 { return .big(n, d) }
+        // One Euclid step first: BigInt's binary gcd shifts the larger operand bit by bit.
+        let g = d.magnitude.greatestCommonDivisor(with: n.magnitude % d.magnitude)
         if g > 1 {
             n /= BigInt(g)
             d /= BigInt(g)
@@ -250,10 +253,25 @@ struct BigRational: Hashable, Sendable, Comparable {
 }
 
 extension BigRational: CustomStringConvertible {
+    /// Exact digits up to about 600 of them; past that an approximation, since printing a BigInt
+    /// in decimal costs time quadratic in its length and the evidence only needs to show the number.
     var description: String {
         switch storage {
         case .small(let n, let d): return d == 1 ? String(n) : "\(n)/\(d)"
-        case .big(let n, let d): return d == 1 ? n.description : "\(n)/\(d)"
+        case .big(let n, let d):
+            if n.bitWidth > 2_000 || d.bitWidth > 2_000 { return "≈" + BigRational.scientific(n) + (d == 1 ? "" : "/" + BigRational.scientific(d)) }
+            return d == 1 ? n.description : "\(n)/\(d)"
         }
+    }
+
+    /// `≈1.2345678e+9998` from the top bits, without converting the whole number.
+    private static func scientific(_ n: BigInt) -> String {
+        let shift = max(0, n.magnitude.bitWidth - 60)
+        let top = Double(n.magnitude >> shift)
+        let log = top.isZero ? 0 : Double.log10(top) + Double(shift) * Double.log10(2)
+        let exponent = Int(log.rounded(.down))
+        let mantissa = Double.pow(10, log - Double(exponent))
+        let digits = (mantissa * 1e7).rounded() / 1e7
+        return (n.sign == .minus ? "-" : "") + "\(digits)e+\(exponent)"
     }
 }

@@ -350,8 +350,12 @@ enum ClauseReader {
         return rest.isEmpty ? name : nil
     }
 
-    /// `f(x)`, `P(A)`, `f'(x)`, `y'`: a left side that names what the right side is.
+    /// `f(x)`, `P(A)`, `f'(x)`, `y'`, `\frac{d}{dx}(x^2)`: a left side that names what the right side is.
     private static func looksLikeFunctionName(_ side: ArraySlice<Lexeme>) -> Bool {
+        let tokens = Array(side.prefix(3)).map(\.token)
+        if tokens.count == 3, tokens[0] == .command("frac") || tokens[0] == .command("dfrac"), tokens[1] == .symbol("{"), tokens[2] == .word("d") {
+            return true
+        }
         guard let first = side.first, case .word(let w) = first.token, w.count == 1 else { return false }
         let next = side.dropFirst().first?.token
         guard next == .symbol("(") || next == .symbol("'") else { return false }

@@ -55,7 +55,8 @@ enum Equivalence {
              (.scalar, .tuple(let ys)) where ys.count == 1, (.scalar, .solutions(let ys)) where ys.count == 1:
             let inner = compare(expected, ys[0])
             return Judgement(equal: inner.equal, rule: inner.rule + " (the one element printed)")
-        case (.tuple(let xs), .tuple(let ys)), (.tuple(let xs), .list(let ys)), (.list(let xs), .tuple(let ys)):
+        case (.tuple(let xs), .tuple(let ys)), (.tuple(let xs), .list(let ys)), (.list(let xs), .tuple(let ys)),
+             (.tuple(let xs), .solutions(let ys)):
             return ordered(xs, ys)
         case (.list(let xs), .list(let ys)):
             let inOrder = ordered(xs, ys)
@@ -63,7 +64,7 @@ enum Equivalence {
         case (.set(let xs), .set(let ys)), (.set(let xs), .list(let ys)), (.set(let xs), .tuple(let ys)),
              (.set(let xs), .solutions(let ys)), (.solutions(let xs), .set(let ys)), (.solutions(let xs), .list(let ys)),
              (.solutions(let xs), .tuple(let ys)), (.solutions(let xs), .solutions(let ys)), (.list(let xs), .set(let ys)),
-             (.list(let xs), .solutions(let ys)), (.tuple(let xs), .solutions(let ys)):
+             (.list(let xs), .solutions(let ys)):
             return unordered(xs, ys.map(unwrapSingleAssignment), what: "solutions")
         case (.tuple(let xs), .interval(let b)) where xs.count == 2:
             return interval(Interval(lower: scalarOf(xs[0]), upper: scalarOf(xs[1]), lowerClosed: false, upperClosed: false), .interval(b))
@@ -161,7 +162,22 @@ enum Equivalence {
             return Judgement(equal: false, rule: "printed \(ys.count) \(what), expected \(xs.count) (\(missing))")
         }
         var used = [Bool](repeating: false, count: ys.count)
+        // Plain exact numbers pair by hashing first, so that a long list of numbers matches in
+        // linear time; only what remains is searched pairwise.
+        var byValue: [BigRational: [Int]] = [:]
+        for (k, y) in ys.enumerated() {
+            if let v = plainExact(y) { byValue[v, default: []].append(k) }
+        }
+        var remaining: [MathValue] = []
         for x in xs {
+            if let v = plainExact(x), var slots = byValue[v], let k = slots.popLast() {
+                byValue[v] = slots
+                used[k] = true
+            } else {
+                remaining.append(x)
+            }
+        }
+        for x in remaining {
             var found = false
             for (k, y) in ys.enumerated() where !used[k] && compare(x, y).equal {
                 used[k] = true
@@ -171,6 +187,12 @@ enum Equivalence {
             if !found { return Judgement(equal: false, rule: "no printed match for \(x)") }
         }
         return Judgement(equal: true, rule: "same \(what), in any order")
+    }
+
+    /// The exact value of a scalar that `scalars` would compare exactly (no written decimal at its top).
+    private static func plainExact(_ v: MathValue) -> BigRational? {
+        guard case .scalar(let e) = v, writtenPrecision(e) == nil, !e.containsInfinity else { return nil }
+        return Evaluation.exact(e)
     }
 
     private static func assignments(_ xs: [Assignment], _ printed: MathValue) -> Judgement {

@@ -27,6 +27,8 @@ struct ExpressionParser {
     /// Inside a function's argument a degree sign converts to radians instead of marking the whole value.
     private var argumentDepth = 0
     private(set) var usedPlusMinus = false
+    /// A group already read by `parseItem`, handed to the next `parsePrimary`.
+    private var pendingPrimary: Expr?
     /// Set by a trailing `%` or `^\circ`.
     private(set) var unit: QuantityUnit?
 
@@ -57,6 +59,17 @@ struct ExpressionParser {
     private var atEnd: Bool { index >= tokens.endIndex }
     private var current: Token? { atEnd ? nil : tokens[index].token }
     private var currentHasSpaceBefore: Bool { atEnd ? false : tokens[index].spaceBefore }
+
+    /// The current symbol, matched in place: cheaper than copying the token out through `current`.
+    private var currentSymbol: Symbol? {
+        guard index < tokens.endIndex, case .symbol(let s) = tokens[index].token else { return nil }
+        return s
+    }
+
+    private func atCommand(_ name: String) -> Bool {
+        guard index < tokens.endIndex, case .command(let c) = tokens[index].token else { return false }
+        return c == name
+    }
 
     private func peekToken(_ offset: Int) -> Token? {
         let i = index + offset
@@ -94,18 +107,27 @@ struct ExpressionParser {
     private mutating func parseItem() throws(ParseFailure) -> MathValue {
         try enter()
         defer { depth -= 1 }
-        let start = index
-        if let collection = try parseCollectionIfWhole() { return collection }
-        index = start
-        return .scalar(try parseSum())
+        guard let value = try parseLeadingCollection() else { return .scalar(try parseSum()) }
+        if case .scalar(let e) = value {
+            // `(1+2)*3`: the group is read once and the expression continues from it; reading it
+            // again would cost time exponential in the nesting.
+            pendingPrimary = e
+            return .scalar(try parseSum())
+        }
+        if current == .command("cup") { return try parseUnion(first: value) }
+        guard atEnd || isItemTerminator(current) else { throw .unreadable }
+        return value
     }
 
     /// A bracketed collection that stands alone (not `(1+2)*3`); nil to read the text as a scalar.
-    private mutating func parseCollectionIfWhole() throws(ParseFailure) -> MathValue? {
+    /// A bracketed group or collection at the cursor, or nil when the item starts otherwise.
+    private mutating func parseLeadingCollection() throws(ParseFailure) -> MathValue? {
         guard let token = current else { throw .unreadable }
         let value: MathValue
         switch token {
-        case .symbol("("), .symbol("["), .command("{"), .symbol("{") where dialect == .python:
+        case .symbol("("), .symbol("["), .command("{"):
+            value = try parseBracketed()
+        case .symbol("{") where dialect == .python:
             value = try parseBracketed()
         case .command(let name) where name.hasPrefix("begin:"):
             value = try parseEnvironment(String(name.dropFirst(6)))
@@ -117,17 +139,14 @@ struct ExpressionParser {
         default:
             return nil
         }
-        if case .scalar = value { return nil }
-        if current == .command("cup") { return try parseUnion(first: value) }
-        if atEnd || isItemTerminator(current) { return value }
-        return nil
+        return value
     }
 
     /// `(-\infty, -2) \cup (2, \infty)`; a pair in parentheses is an open interval here, in brackets a closed one.
     private mutating func parseUnion(first: MathValue) throws(ParseFailure) -> MathValue {
         var pieces = [first]
         while accept(.command("cup")) {
-            guard let next = try parseCollectionIfWhole() else { throw .unreadable }
+            guard let next = try parseLeadingCollection() else { throw .unreadable }
             pieces.append(next)
         }
         var intervals: [Interval] = []
@@ -162,12 +181,9 @@ struct ExpressionParser {
     }
 
     private mutating func parseSum() throws(ParseFailure) -> Expr {
-        try enter()
-        defer { depth -= 1 }
         let first = try parseSigned()
-        guard let next = current, next == .symbol("+") || next == .symbol("-") || next == .command("pm") || next == .command("mp") else {
-            return first
-        }
+        let symbol = currentSymbol
+        guard symbol == "+" || symbol == "-" || atCommand("pm") || atCommand("mp") else { return first }
         var terms = [first]
         while let token = current {
             var sign = 0
@@ -187,6 +203,7 @@ struct ExpressionParser {
     }
 
     private mutating func parseSigned() throws(ParseFailure) -> Expr {
+        if pendingPrimary != nil { return try parseProduct() }
         switch current {
         case .symbol("-"):
             advance()
@@ -206,27 +223,34 @@ struct ExpressionParser {
     }
 
     private mutating func parseProduct() throws(ParseFailure) -> Expr {
-        try enter()
-        defer { depth -= 1 }
         let first = try parseUnaryPower()
-        if atEnd { return first }
+        if atEnd || (dialect == .python && !isProductOperator) { return first }
         var factors = [first]
-        while let token = current {
-            switch token {
-            case .symbol("*"), .command("cdot"), .command("times"), .command("ast"):
+        while !atEnd {
+            let symbol = currentSymbol
+            if symbol == "*" || atCommand("cdot") || atCommand("times") || atCommand("ast") {
                 advance()
                 factors.append(try parseUnaryPower())
-            case .symbol("/"), .command("div"):
+            } else if symbol == "/" || atCommand("div") {
                 advance()
                 factors.append(.power(try parseUnaryPower(), .minusOne))
-            default:
-                guard dialect == .latex, startsImplicitFactor(token) else {
-                    return Self.scientific(factors) ?? (factors.count == 1 ? factors[0] : .product(factors))
-                }
+            } else if dialect == .latex, symbol == ":", factors.count == 1, case .number = factors[0],
+                      case .number(_, false)? = peekToken(1) {
+                // A ratio of two numbers, `3:4`, is their quotient.
+                advance()
+                factors.append(.power(try parsePrimary(), .minusOne))
+            } else if dialect == .latex, let token = current, startsImplicitFactor(token) {
                 factors.append(try parsePower())
+            } else {
+                break
             }
         }
         return Self.scientific(factors) ?? (factors.count == 1 ? factors[0] : .product(factors))
+    }
+
+    private var isProductOperator: Bool {
+        let symbol = currentSymbol
+        return symbol == "*" || symbol == "/"
     }
 
     /// `2.5 \times 10^{3}`: one number whose precision is the mantissa's, not an exact product.
@@ -234,7 +258,7 @@ struct ExpressionParser {
         guard factors.count == 2, case .number(let mantissa) = factors[0],
               case .power(.number(let ten), .number(let k)) = factors[1],
               ten.value == BigRational(10), ten.precision == nil, k.value.isInteger, k.precision == nil,
-              let exponent = Int(exactly: k.value.numerator), abs(exponent) <= 400
+              let exponent = k.value.intValue, abs(exponent) <= 400
         else { return nil }
         let fractionDigits = mantissa.precision.map { $0.decimals } ?? 0
         let value = mantissa.value * BigRational.tenPower(exponent)
@@ -258,14 +282,15 @@ struct ExpressionParser {
 
     /// A signed power: Python's `2**-1` and LaTeX's `2^{-1}` put the sign inside the exponent.
     private mutating func parseUnaryPower() throws(ParseFailure) -> Expr {
+        try enter()
+        defer { depth -= 1 }
+        if pendingPrimary != nil { return try parsePower() }
         if accept(.symbol("-")) { return .negated(try parseUnaryPower()) }
         if accept(.symbol("+")) { return try parseUnaryPower() }
         return try parsePower()
     }
 
     private mutating func parsePower() throws(ParseFailure) -> Expr {
-        try enter()
-        defer { depth -= 1 }
         var base = try parsePostfix(try parsePrimary())
         while accept(.symbol("^")) {
             if accept(.command("circ")) || isDegreeGroup() {
@@ -303,15 +328,15 @@ struct ExpressionParser {
 
     private mutating func parsePostfix(_ base: Expr) throws(ParseFailure) -> Expr {
         var e = base
-        while let token = current {
-            switch token {
-            case .symbol("!") where peekToken(1) != .symbol("="):
+        while let symbol = currentSymbol ?? (atCommand("%") ? "%" : nil) {
+            switch symbol {
+            case "!":
                 advance()
                 e = .call(.factorial, [e])
-            case .symbol("%"), .command("%"):
+            case "%":
                 advance()
                 unit = .percent
-            case .symbol("°"):
+            case "°":
                 advance()
                 e = degrees(e)
             default:
@@ -324,6 +349,10 @@ struct ExpressionParser {
     // MARK: Primaries
 
     private mutating func parsePrimary() throws(ParseFailure) -> Expr {
+        if let pending = pendingPrimary {
+            pendingPrimary = nil
+            return pending
+        }
         try enter()
         defer { depth -= 1 }
         guard let token = current else { throw .unreadable }
@@ -332,7 +361,7 @@ struct ExpressionParser {
             advance()
             let e = Expr.number(n)
             if imaginary { return .product([e, .constant(.i)]) }
-            if dialect == .latex, n.precision == nil, n.value.isInteger, let mixed = try parseMixedFraction(whole: n) {
+            if dialect == .latex, n.precision == nil, n.value.isInteger, let mixed = parseMixedFraction(whole: n) {
                 return mixed
             }
             return e
@@ -367,18 +396,26 @@ struct ExpressionParser {
     }
 
     /// `2\frac{1}{2}` is two and a half, not a product.
-    private mutating func parseMixedFraction(whole: Number) throws(ParseFailure) -> Expr? {
+    private mutating func parseMixedFraction(whole: Number) -> Expr? {
+        // Matched on the tokens, never parsed and undone, so that nested fractions stay linear.
         guard case .command(let name) = current, ["frac", "dfrac", "tfrac"].contains(name) else { return nil }
-        let start = index
-        advance()
-        let numerator = try parseLaTeXArgument()
-        let denominator = try parseLaTeXArgument()
-        guard case .number(let a) = numerator, case .number(let b) = denominator, a.precision == nil, b.precision == nil,
-              a.value.isInteger, b.value.isInteger, !b.value.isZero, let fraction = a.value.divided(by: b.value)
-        else {
-            index = start
-            return nil
+        var k = index + 1
+        func integerArgument() -> BigRational? {
+            var braced = false
+            if k < tokens.endIndex, tokens[k].token == .symbol("{") {
+                braced = true
+                k += 1
+            }
+            guard k < tokens.endIndex, case .number(let n, false) = tokens[k].token, n.precision == nil, n.value.isInteger else { return nil }
+            k += 1
+            if braced {
+                guard k < tokens.endIndex, tokens[k].token == .symbol("}") else { return nil }
+                k += 1
+            }
+            return n.value
         }
+        guard let a = integerArgument(), let b = integerArgument(), let fraction = a.divided(by: b) else { return nil }
+        index = k
         let sum = whole.value.isNegative ? whole.value - fraction : whole.value + fraction
         return .number(.exact(sum))
     }
@@ -457,7 +494,7 @@ struct ExpressionParser {
             if accept(.symbol("[")) {
                 let index = try parseSum()
                 try expect(.symbol("]"))
-                return .power(try parseLaTeXArgument(), .power(index, .minusOne))
+                return .power(try parseLaTeXArgument(), .quotient(.integer(1), index))
             }
             return .call(.sqrt, [try parseLaTeXArgument()])
         case "binom", "dbinom", "tbinom":
@@ -525,11 +562,11 @@ struct ExpressionParser {
             advance()
             return .constant(c)
         }
-        if w == "nan" || w == "NaN" || w == "None" || w == "True" || w == "False" { throw .prose }
         if current == .word(w), peekToken(1) == .symbol("(") {
             guard case .scalar(let e) = try parsePythonCall() else { throw .unreadable }
             return e
         }
+        if w == "nan" || w == "NaN" || !PythonNames.isVariableName(w) { throw .prose }
         advance()
         return .variable(w)
     }
@@ -646,6 +683,8 @@ struct ExpressionParser {
 
     /// numpy's `[1 2 3]`, `[[ 7 10]\n [15 22]]`, `[1. 2.5]`: elements separated by spaces, no commas.
     private mutating func parseNumpyRows() throws(ParseFailure) -> MathValue? {
+        try enter()
+        defer { depth -= 1 }
         // Only when no comma appears before the matching bracket.
         var level = 1
         var i = index

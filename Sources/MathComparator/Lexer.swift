@@ -73,7 +73,11 @@ struct Lexer {
     private mutating func run() -> Bool {
         while position < bytes.count {
             let c = peek()
-            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D {
+            if c == 0x0A && dialect == .python && depth == 0 && !lexemes.isEmpty && lexemes.last?.token != .symbol(";") {
+                // Printed lines are separate statements; inside brackets (numpy rows) a newline is space.
+                emit(.symbol(";"))
+                position += 1
+            } else if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D {
                 position += 1
                 sawSpace = true
             } else if isDigit(c) || (c == 0x2E && isDigit(peek(1))) {

@@ -5,7 +5,8 @@ enum Limits {
     /// Characters read from each side; longer text is judged on its first and last parts only
     /// where that is safe (printed output) and refused where it is not (the LaTeX result).
     static let maxInputLength = 10_000
-    /// Nesting of brackets, braces and operators; deeper input is refused.
+    /// Nesting of brackets, braces, function arguments and signs (each level counts once or twice);
+    /// deeper input is refused, which also bounds the stack every recursive walk of a value uses.
     static let maxDepth = 200
     /// About 10,000 decimal digits: no exact number, and no exponent result, grows past this.
     static let maxBits = 33_300

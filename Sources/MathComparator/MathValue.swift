@@ -44,11 +44,15 @@ indirect enum Expr: Hashable, Sendable {
     static let minusOne = Expr.integer(-1)
 
     static func negated(_ e: Expr) -> Expr {
-        if case .number(var n) = e {
+        switch e {
+        case .number(var n):
             n.value = -n.value
             return .number(n)
+        case .product(let factors):
+            return .product([.minusOne] + factors)
+        default:
+            return .product([.minusOne, e])
         }
-        return .product([.minusOne, e])
     }
 
     static func quotient(_ a: Expr, _ b: Expr) -> Expr {

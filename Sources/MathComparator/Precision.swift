@@ -34,11 +34,11 @@ struct Precision: Hashable, Sendable {
         if estimate.isNormal && estimate > 1e-300 && estimate < 1e300 {
             place = Int(Double.log10(estimate).rounded(.down))
         } else {
-            place = m.numerator.description.count - m.denominator.description.count
+            place = Int((Double(m.numerator.bitWidth) - Double(m.denominator.bitWidth)) * Double.log10(2))
         }
-        // The estimate can be one off near a power of ten.
-        if m < BigRational.tenPower(place) { place -= 1 }
-        if !(m < BigRational.tenPower(place + 1)) { place += 1 }
+        // Either estimate can be a place or two off near a power of ten.
+        while m < BigRational.tenPower(place) { place -= 1 }
+        while !(m < BigRational.tenPower(place + 1)) { place += 1 }
         return place
     }
 

@@ -18,7 +18,16 @@ enum PrintedValueParser {
         case .scalar, .quantity, .equation:
             return [lastValue, whole]
         case .assignments(let items) where items.count == 1:
-            return [lastValue, whole]
+            // `x = 0.5` expected, `x = 0.5` then `y = 0.25` printed: a line that names x is the
+            // answer, whatever follows it; otherwise the last value, whatever its name.
+            let name = items[0].name
+            let namedOrLast = {
+                lines.reversed().lazy.compactMap(readLine).first { value in
+                    if case .assignments(let printed) = value { return printed.contains { $0.name == name } }
+                    return false
+                } ?? lastValue()
+            }
+            return [namedOrLast, whole]
         default:
             var found = [whole, { lines.count > 1 ? trailingBlock(lines) : nil }, lastValue]
             if let n = elementCount(expected), n > 1 {
@@ -83,7 +92,8 @@ enum PrintedValueParser {
 
     /// A number inside a sentence: the first place a value starts after which no other number follows.
     private static func valueInSentence(_ line: Substring) -> MathValue? {
-        guard let lexemes = Lexer.tokens(line, dialect: .python) else { return nil }
+        // Each start is a parse: only sentence-sized lines are searched.
+        guard line.utf8.count <= 400, let lexemes = Lexer.tokens(line, dialect: .python) else { return nil }
         let (cleaned, _) = ClauseReader.clean(lexemes)
         for start in cleaned.indices {
             guard startsValue(cleaned[start].token) else { continue }

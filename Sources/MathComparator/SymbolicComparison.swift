@@ -36,7 +36,7 @@ enum Symbolic {
             guard let (a, b, point) = evaluatePair(x, y, variables: vx.isEmpty ? vy : vx, generator: &generator) else { continue }
             let scale = max(1, a.length, b.length)
             if (a - b).length > tolerance * scale {
-                return Judgement(equal: false, rule: "symbolic: differs at \(point)\(note)")
+                return Judgement(equal: false, rule: "symbolic: differs at \(describe(point))\(note)")
             }
             agreed += 1
         }
@@ -57,9 +57,9 @@ enum Symbolic {
             guard let (va, vb, point) = evaluatePair(a, b, variables: variables, generator: &generator) else { continue }
             if va.length < 1e-12 && vb.length < 1e-12 { continue }
             let r = va / vb
-            guard r.isFinite, r.length > 1e-12 else { return Judgement(equal: false, rule: "equations differ at \(point)") }
+            guard r.isFinite, r.length > 1e-12 else { return Judgement(equal: false, rule: "equations differ at \(describe(point))") }
             if let ratio, (r - ratio).length > 1e-8 * max(1, ratio.length) {
-                return Judgement(equal: false, rule: "equations differ at \(point)")
+                return Judgement(equal: false, rule: "equations differ at \(describe(point))")
             }
             ratio = ratio ?? r
             agreed += 1
@@ -68,28 +68,26 @@ enum Symbolic {
         return Judgement(equal: true, rule: "same equation: sides proportional at \(agreed) random points")
     }
 
-    private static func evaluatePair(_ x: Expr, _ y: Expr, variables: [String], generator: inout SplitMix64) -> (ComplexValue, ComplexValue, String)? {
-        var env: [String: ComplexValue] = [:]
-        for v in variables { env[v] = ComplexValue(0.35 + 2.5 * generator.nextUnit()) }
+    private static func evaluatePair(_ x: Expr, _ y: Expr, variables: [String], generator: inout SplitMix64) -> (ComplexValue, ComplexValue, Bindings)? {
+        var env: Bindings = variables.map { ($0, ComplexValue(0.35 + 2.5 * generator.nextUnit())) }
         var a = Evaluation.numeric(x, env)
         var b = Evaluation.numeric(y, env)
         if !a.isFinite || !b.isFinite {
-            for v in variables { env[v] = ComplexValue(0.3 + 2 * generator.nextUnit(), 0.3 + generator.nextUnit()) }
+            env = variables.map { ($0, ComplexValue(0.3 + 2 * generator.nextUnit(), 0.3 + generator.nextUnit())) }
             a = Evaluation.numeric(x, env)
             b = Evaluation.numeric(y, env)
             guard a.isFinite, b.isFinite else { return nil }
         }
-        let point = variables.map { name -> String in
-            let z = env[name]!
-            let text = z.imaginary == 0 ? format(z.real) : "\(format(z.real))+\(format(z.imaginary))i"
-            return "\(name) = \(text)"
-        }.joined(separator: ", ")
-        return (a, b, point)
+        return (a, b, env)
     }
 
-    private static func format(_ v: Double) -> String {
-        let scaled = (v * 1000).rounded() / 1000
-        return String(scaled)
+    /// `x = 1.006, y = 2.071`: where two sides differed, for the evidence.
+    private static func describe(_ point: Bindings) -> String {
+        func format(_ v: Double) -> String { String((v * 1000).rounded() / 1000) }
+        return point.map { binding in
+            let z = binding.value
+            return "\(binding.name) = " + (z.imaginary == 0 ? format(z.real) : "\(format(z.real))+\(format(z.imaginary))i")
+        }.joined(separator: ", ")
     }
 
     /// Drops a `+ C` term: an antiderivative is right with or without its constant.

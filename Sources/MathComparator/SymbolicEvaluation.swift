@@ -5,6 +5,9 @@ import RealModule
 
 typealias ComplexValue = Complex<Double>
 
+/// Values for the free variables; a handful at most, so a linear search beats hashing names.
+typealias Bindings = [(name: String, value: ComplexValue)]
+
 enum Evaluation {
     /// The exact rational value, or nil when the expression is irrational, symbolic, or past the digit cap.
     static func exact(_ e: Expr) -> BigRational? {
@@ -133,7 +136,7 @@ enum Evaluation {
     }
 
     /// The numeric value with variables bound by `env`; NaN where undefined.
-    static func numeric(_ e: Expr, _ env: [String: ComplexValue] = [:]) -> ComplexValue {
+    static func numeric(_ e: Expr, _ env: Bindings = []) -> ComplexValue {
         switch e {
         case .number(let n):
             return ComplexValue(n.value.doubleValue)
@@ -146,7 +149,8 @@ enum Evaluation {
             case .infinity: return ComplexValue(Double.infinity)
             }
         case .variable(let name):
-            return env[name] ?? ComplexValue(Double.nan)
+            for binding in env where binding.name == name { return binding.value }
+            return ComplexValue(Double.nan)
         case .sum(let terms):
             var total = ComplexValue.zero
             for t in terms { total += numeric(t, env) }
@@ -162,17 +166,17 @@ enum Evaluation {
         }
     }
 
-    private static func power(_ base: Expr, _ exponent: Expr, _ env: [String: ComplexValue]) -> ComplexValue {
+    private static func power(_ base: Expr, _ exponent: Expr, _ env: Bindings) -> ComplexValue {
         let b = numeric(base, env)
-        if case .number(let n) = exponent, n.value.isInteger, let k = Int(exactly: n.value.numerator), abs(k) <= 1 << 20 {
+        if case .number(let n) = exponent, let k = n.value.intValue, abs(k) <= 1 << 20 {
             if k == -1 { return b.reciprocal ?? ComplexValue(Double.infinity) }
             if b.imaginary == 0 { return ComplexValue(Double.pow(b.real, k)) }
             return ComplexValue.pow(b, k)
         }
         // Odd roots of negative reals are real, as in `\sqrt[3]{-8} = -2`.
-        if b.imaginary == 0, b.real < 0, let x = exact(exponent), x.denominator.magnitude % 2 == 1, x.isWithinLimits {
+        if b.imaginary == 0, b.real < 0, let x = exact(exponent), let (p, q) = x.wordParts, q % 2 == 1 {
             let magnitude = Double.pow(-b.real, x.doubleValue)
-            return ComplexValue(x.numerator.magnitude % 2 == 1 ? -magnitude : magnitude)
+            return ComplexValue(p % 2 != 0 ? -magnitude : magnitude)
         }
         let x = numeric(exponent, env)
         if b.imaginary == 0, x.imaginary == 0, b.real >= 0 { return ComplexValue(Double.pow(b.real, x.real)) }

@@ -102,6 +102,11 @@ enum PythonNames {
         "Tuple", "dict_values", "dict_keys", "matrix",
     ]
 
+    /// Whether a printed identifier reads as a sympy symbol (`x`, `theta`, `x_1`, `a1`) rather than a word (`Done`, `True`).
+    static func isVariableName(_ name: String) -> Bool {
+        name.count <= 2 || LaTeXWords.greek.contains(name) || name.contains { $0 == "_" || $0.isNumber }
+    }
+
     /// The value of a call, with any `math.`/`np.`/`sympy.` prefix dropped.
     static func apply(_ qualifiedName: String, _ args: [MathValue]) throws(ParseFailure) -> MathValue {
         let name = unqualified(qualifiedName)
