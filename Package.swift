@@ -124,7 +124,10 @@ let package = Package(
             dependencies: ["SnippetSandbox", "snippet-server", "TestSupport"],
             swiftSettings: swiftSettings
         ),
-        // MathComparatorTests (branch comparator) is declared there, but its files are not committed
-        // yet; it comes back here with the merge that brings them.
+        .testTarget(
+            name: "MathComparatorTests",
+            dependencies: ["MathComparator"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
