@@ -121,7 +121,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SandboxSecurityTests",
-            dependencies: ["SnippetSandbox", "snippet-server", "TestSupport"],
+            dependencies: ["SnippetSandbox", "snippet-server", "verify-snippets", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

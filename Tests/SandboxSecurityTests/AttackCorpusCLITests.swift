@@ -1,0 +1,55 @@
+// The attack corpus through the built `verify-snippets`, as a pipeline would run it: every
+// attack that must fail is `failed` (never `correct`, though each ends by printing the expected
+// answer), and no output record carries the escape marker.
+
+import Foundation
+import TestSupport
+import Testing
+
+extension SecurityTests {
+@Suite("Attack corpus through the CLI")
+struct AttackCorpusCLITests {
+    @Test func attacksNeverEarnACorrectVerdict() async throws {
+        let attacks = try Attack.all()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vs-attacks-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Each attack ends by printing the answer its record expects, the way an attack that
+        // caught its own PermissionError would try to pass as a correct snippet.
+        var lines: [String] = []
+        for (i, attack) in attacks.enumerated() {
+            let record: [String: Any] = ["id": i, "name": attack.testDescription,
+                                         "code": attack.code + "\nprint(42)", "result": "$42$"]
+            let data = try JSONSerialization.data(withJSONObject: record)
+            lines.append(String(decoding: data, as: UTF8.self))
+        }
+        let input = folder.appendingPathComponent("attacks.jsonl")
+        let output = folder.appendingPathComponent("out.jsonl")
+        try (lines.joined(separator: "\n") + "\n").write(to: input, atomically: true, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("verify-snippets")
+        process.arguments = [input.path, "-o", output.path, "--jobs", "2", "--timeout", "3", "--cpu", "2",
+                             "--memory", "1G", "--max-output", "64K"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+
+        let records = try String(contentsOf: output, encoding: .utf8).split(separator: "\n")
+        #expect(records.count == attacks.count, "one output record per attack")
+        var wrong: [String] = []
+        for (attack, line) in zip(attacks, records) {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+            let verdict = (object["verification"] as? [String: Any])?["verdict"] as? String ?? "?"
+            let printed = object["execution_output"] as? String ?? ""
+            if printed.contains(Attack.marker) { wrong.append("\(attack.testDescription): marker in the output") }
+            if attack.expectedKind != "completed" && verdict != "failed" {
+                wrong.append("\(attack.testDescription): \(verdict), expected failed (\(attack.expectedKind))")
+            }
+        }
+        #expect(wrong.isEmpty, "\(wrong.joined(separator: "\n"))")
+        #expect(strayProcesses().isEmpty)
+    }
+}
+}
