@@ -18,8 +18,10 @@ public struct SandboxConfiguration: Sendable, Hashable {
     /// The `snippet-server` executable. Nil: `VERIFY_SNIPPETS_SERVER` from the environment, else
     /// the `snippet-server` beside the running executable.
     public var serverExecutable: String?
-    /// Where each server makes its private scratch folder (the only place a snippet may write).
-    /// Outside /tmp and /dev/shm on purpose: those are shared with everything else.
+    /// Where each server makes its private scratch folder (the only place a snippet may write)
+    /// when it does not run as root. Outside /tmp and /dev/shm on purpose: those are shared with
+    /// everything else. As root the folder is a small tmpfs inside the server's private root,
+    /// and this is not used.
     public var scratchRoot: String
 
     public static let defaultPreload = [
