@@ -6,8 +6,19 @@ import Glibc
 /// Live processes of the sandbox user (nobody) whose parent is not a fork server running as root.
 ///
 /// A confined child's parent is always its server; a grandchild's would be the child, or init
-/// once the child is gone. Other tests' children may be running meanwhile, so those are allowed.
+/// once the child is gone. Other tests' children may be running meanwhile, so those are allowed;
+/// and a child whose server another test just killed is briefly an orphan until its parent-death
+/// signal lands, so only a process that is still stray after two seconds counts.
 public func strayProcesses() -> [Int32] {
+    var strays = Set(strayProcessesNow())
+    for _ in 0..<10 where !strays.isEmpty {
+        usleep(200_000)
+        strays.formIntersection(strayProcessesNow())
+    }
+    return strays.sorted()
+}
+
+private func strayProcessesNow() -> [Int32] {
     guard let dir = opendir("/proc") else { return [] }
     defer { closedir(dir) }
     var strays: [Int32] = []
