@@ -6,7 +6,7 @@ import SnippetSandbox
 struct PoolOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Fork servers, each running one snippet at a time (default: one per core). Example: --jobs 8",
+            "Snippets run at once, each slot with its own fork servers (default: one per core). Example: --jobs 8",
             valueName: "n"))
     var jobs: Int?
 

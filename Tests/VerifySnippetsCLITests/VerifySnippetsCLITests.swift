@@ -223,8 +223,8 @@ struct VerifySnippetsCLITests {
                                       else the whole input). Example: --shard 0/4
 
             SANDBOX POOL:
-              --jobs <n>              Fork servers, each running one snippet at a time
-                                      (default: one per core). Example: --jobs 8
+              --jobs <n>              Snippets run at once, each slot with its own fork
+                                      servers (default: one per core). Example: --jobs 8
               --preload <modules>     Modules each server imports once, before any snippet,
                                       comma-separated. Example: --preload
                                       math,fractions,sympy (default:
