@@ -25,6 +25,7 @@ struct LoadAndFaultTests {
             var killRng = SeededGenerator(state: seed ^ 0x5EED)
             while !Task.isCancelled && killed.count < 8 {
                 try? await Task.sleep(for: .milliseconds(Int.random(in: 300...1500, using: &killRng)))
+                if Task.isCancelled { break }  // the run is over: a kill now would hit the checks below
                 let slot = Int.random(in: 0..<2, using: &killRng)
                 let tier = Int.random(in: 0..<pool.preloadTiers.count, using: &killRng)
                 if let pid = pool.killServerForTesting(slot: slot, tier: tier) { killed.append(pid) }
@@ -34,6 +35,9 @@ struct LoadAndFaultTests {
         let runs = await pool.run(snippets, limits: limits)
         killer.cancel()
         let killed = await killer.value
+        // A server killed in the run's last moments must be gone (and so be replaced) before the
+        // checks below, not die under one of them.
+        try await Task.sleep(for: .milliseconds(300))
         let after = await pool.run(["print('alive')", "import sympy\nprint(sympy.Rational(1, 2))", "import numpy\nprint(numpy.int64(3))"])
         await pool.shutdown()
 
