@@ -58,9 +58,9 @@ static int checked(int rc, const char **step, const char *name) {
 }
 
 /* Descriptors: the capture pipes become stdout and stderr, the ruleset moves to a fixed number
- * (the status pipe is already at its own), and every other inherited descriptor (the server's protocol pipes above
- * all) is closed. The server keeps all of these at 10 and above, so no dup2 here overwrites
- * another. Blocks a snippet from writing into the server's own framing. */
+ * (the status socket is already at its own), and every other inherited descriptor (the
+ * server's protocol pipes above all) is closed. The server keeps all of these at 10 and above,
+ * so no dup2 here overwrites another. Blocks a snippet from writing into the server's framing. */
 static int arrange_descriptors(int stdout_fd, int stderr_fd, int ruleset_fd, const char **step) {
     *step = "dup2(stdout pipe)";
     if (dup2(stdout_fd, STDOUT_FILENO) < 0) return -errno;
@@ -78,7 +78,7 @@ static int arrange_descriptors(int stdout_fd, int stderr_fd, int ruleset_fd, con
 
 void vs_confine_child(const struct vs_confinement *c, const struct vs_request *req,
                       int stdout_fd, int stderr_fd, int status_fd, pid_t server_pid) {
-    const char *step = "dup2(status pipe)";
+    const char *step = "dup2(status socket)";
     /* Until this works there is no way to report; the exit status alone then says setup failed. */
     if (dup2(status_fd, VS_CHILD_STATUS_FD) < 0) report_and_exit(status_fd, step, errno);
 

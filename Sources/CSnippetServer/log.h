@@ -1,5 +1,5 @@
 /* Logging for the fork server: every failure names the exact call and its errno. Server-side
- * only: a child never logs (it reports a failed step through its status pipe instead). */
+ * only: a child never logs (it reports a failed step through its status socket instead). */
 #ifndef VS_LOG_H
 #define VS_LOG_H
 

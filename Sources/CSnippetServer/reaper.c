@@ -238,7 +238,7 @@ static void classify(int wstatus, const struct watch *w, const struct vs_request
         case VS_EXIT_EXCEPTION: h->outcome = VS_OUTCOME_EXCEPTION; break;
         case VS_EXIT_SYNTAX_ERROR: h->outcome = VS_OUTCOME_SYNTAX_ERROR; break;
         case VS_EXIT_MEMORY_ERROR: h->outcome = VS_OUTCOME_MEMORY_LIMIT; break;
-        /* VS_EXIT_SETUP_FAILED without a record on the status pipe (checked above) is the
+        /* VS_EXIT_SETUP_FAILED without a report on the status socket (checked above) is the
          * snippet's own os._exit(123): it must not be able to blame the sandbox. */
         default: h->outcome = VS_OUTCOME_EXITED; h->detail = code; break;
         }
