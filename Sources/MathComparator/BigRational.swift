@@ -172,6 +172,8 @@ struct BigRational: Hashable, Sendable, Comparable {
     /// A small integer power; repeated multiplication stays on machine words while it can.
     func power(_ exponent: Int) -> BigRational? {
         guard case .small(let n, let d) = storage, abs(exponent) <= 64 else { return power(BigInt(exponent)) }
+        // 0^0 is 1, as Python and sympy print it (found by fuzz-latex: the reciprocal of 0 below).
+        if exponent == 0 { return .one }
         if exponent < 0 && n == 0 { return nil }
         var result = BigRational.one
         let base = exponent > 0 ? self : BigRational(d, n)

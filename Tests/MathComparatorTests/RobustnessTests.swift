@@ -56,6 +56,14 @@ struct RobustnessTests {
         quickly("\\frac{1}{3}", "0." + String(repeating: "3", count: 9_000))
     }
 
+    /// Found by fuzz-latex: 0^0 reached a reciprocal of zero and stopped the process.
+    @Test func zeroToTheZero() {
+        #expect(verdict(quickly("0^{0}", "1")) == "correct")
+        quickly("0^0 \\== 0-2", "1")
+        quickly("x^{0}", "1")
+        quickly("0^{-2}", "1")
+    }
+
     @Test func garbage() {
         var g = SplitMix64(seed: 99)
         let printable = Array(" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\n".utf8)
