@@ -25,16 +25,19 @@ static uint64_t now_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* A pipe whose two ends sit at 10 and above (see arrange_descriptors in child.c). */
-static int high_pipe(int fds[2]) {
-    int raw[2];
-    if (pipe2(raw, O_CLOEXEC) != 0) return -errno;
+/* Moves both ends of a fresh pipe or socket pair to 10 and above (see arrange_descriptors in
+ * child.c), closing the originals. */
+static int move_high(const int raw[2], int fds[2]) {
     for (int i = 0; i < 2; i++) {
         fds[i] = fcntl(raw[i], F_DUPFD_CLOEXEC, 10);
         close(raw[i]);
     }
-    if (fds[0] < 0 || fds[1] < 0) return -EMFILE;
-    return 0;
+    return fds[0] < 0 || fds[1] < 0 ? -EMFILE : 0;
+}
+
+static int high_pipe(int fds[2]) {
+    int raw[2];
+    return pipe2(raw, O_CLOEXEC) != 0 ? -errno : move_high(raw, fds);
 }
 
 /* Grows a capture buffer. Its pages are MADV_DONTFORK: the next child never maps what an
@@ -60,13 +63,7 @@ static int reserve(struct vs_capture *buf, size_t capacity) {
  * 10 and above. */
 static int high_socketpair(int fds[2]) {
     int raw[2];
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, raw) != 0) return -errno;
-    for (int i = 0; i < 2; i++) {
-        fds[i] = fcntl(raw[i], F_DUPFD_CLOEXEC, 10);
-        close(raw[i]);
-    }
-    if (fds[0] < 0 || fds[1] < 0) return -EMFILE;
-    return 0;
+    return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, raw) != 0 ? -errno : move_high(raw, fds);
 }
 
 int vs_receive_child_status(int status_fd, struct vs_child_status *st, int *listener) {
