@@ -3,7 +3,7 @@
 
     contenders.py NAME CORPUS.jsonl --jobs N [--binary PATH]  ->  one JSON object on stdout
 
-NAME is one of: limit, published, fresh_process, bwrap, verify_snippets, snippet_benchmark.
+NAME is one of: limit, limit_cache_cleared, published, fresh_process, bwrap, verify_snippets, snippet_benchmark.
 The JSON holds, per snippet in corpus order, the normalised output ("raised" for a snippet that
 raised, else stdout stripped) and the service time in ms (from the start of that snippet's run in
 its worker, process or sandbox child to its result; queueing excluded), plus the timed section's
@@ -122,7 +122,7 @@ def exec_snippet(code):
     return out, (time.perf_counter() - start) * 1000
 
 
-def run_limit(codes, jobs, _):
+def run_limit(codes, jobs, _, run=exec_snippet):
     """The limit: warm interpreters, same preload, fresh namespace, no isolation at all."""
     import multiprocessing
     preload()  # in the parent before the fork: workers start warm
@@ -131,10 +131,24 @@ def run_limit(codes, jobs, _):
         pool.map(exec_snippet, ["pass"] * jobs * 4)  # every worker up and running
         with CpuMeter() as cpu:
             t0 = time.perf_counter()
-            results = pool.map(exec_snippet, codes, chunksize=1)
+            results = pool.map(run, codes, chunksize=1)
             wall = time.perf_counter() - t0
             cpu.stop()
     return results, wall, cpu.cpu
+
+
+def exec_snippet_cache_cleared(code):
+    """exec_snippet after emptying sympy's cache: a warm worker that remembers nothing of earlier
+    snippets' sympy results, which a forked child cannot either."""
+    import sympy
+    sympy.core.cache.clear_cache()
+    return exec_snippet(code)
+
+
+def run_limit_cache_cleared(codes, jobs, _):
+    """The limit without sympy's memory of earlier snippets: how much of the limit's lead on the
+    realistic mix is sympy answering repeated sub-problems from its cache."""
+    return run_limit(codes, jobs, _, run=exec_snippet_cache_cleared)
 
 
 def _alarm(signum, frame):
@@ -273,7 +287,7 @@ def run_snippet_benchmark(codes, jobs, binary):
         "engine_cpu_ms": float(stats["cpu_ms_per_snippet"])}
 
 
-CONTENDERS = {"limit": run_limit, "published": run_published, "fresh_process": run_fresh_process,
+CONTENDERS = {"limit": run_limit, "limit_cache_cleared": run_limit_cache_cleared, "published": run_published, "fresh_process": run_fresh_process,
               "bwrap": run_bwrap, "verify_snippets": run_verify_snippets,
               "snippet_benchmark": run_snippet_benchmark}
 

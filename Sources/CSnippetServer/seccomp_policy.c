@@ -130,6 +130,10 @@ int vs_seccomp_build(struct vs_seccomp_program *out, int pfc_fd) {
     int rc = 0;
     /* Blocks other system-call ABIs (i386 int 0x80, x32): the filter is for the native one. */
     if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS))) goto done;
+    /* A binary tree instead of a linear list: every system call walks about 7 comparisons
+     * instead of up to 100, and the kernel's per-filter action cache, computed by emulating the
+     * program for every syscall number when each child loads it, costs a fraction as much. */
+    if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2))) goto done;
     for (size_t i = 0; i < sizeof vs_allowed / sizeof vs_allowed[0]; i++) {
         int nr = seccomp_syscall_resolve_name(vs_allowed[i].name);
         if (nr == __NR_SCMP_ERROR) continue; /* not on this architecture */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "confine.h"
+#include "huge_pages.h"
 #include "interpreter.h"
 #include "log.h"
 #include "reaper.h"
@@ -185,6 +186,7 @@ int snippet_server_main(int argc, char **argv) {
     int abi = vs_landlock_abi();
     bool as_root;
     uint32_t protections = available_protections(abi, &as_root);
+    int maps_fd = vs_huge_pages_open(); /* before the private root hides /proc */
     struct vs_scratch scratch;
     if (vs_scratch_create(&scratch, opts.scratch_root, as_root) != 0) {
         snprintf(note, sizeof note, "cannot create a scratch folder under %s: %s", opts.scratch_root, strerror(errno));
@@ -222,6 +224,9 @@ int snippet_server_main(int argc, char **argv) {
     c.protections |= protections & (VS_PROTECT_SECCOMP | VS_PROTECT_UNPRIVILEGED |
                                     VS_PROTECT_NO_NEW_PRIVS | VS_PROTECT_RLIMITS);
     if (scratch.view) c.protections |= VS_PROTECT_PRIVATE_ROOT;
+    /* Last before serving: the heap every child will inherit is complete now. */
+    vs_huge_pages_collapse(maps_fd);
+    maps_fd = -1;
     if (send_hello(response_fd, true, c.protections, abi, "") != 0) goto out;
 
     char *code = malloc(VS_MAX_CODE_BYTES + 1);
@@ -260,6 +265,7 @@ int snippet_server_main(int argc, char **argv) {
         if (sent != 0) break;
     }
 out:
+    if (maps_fd >= 0) close(maps_fd);
     vs_scratch_remove(&scratch);
     return status;
 }

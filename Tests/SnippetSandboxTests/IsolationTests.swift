@@ -108,4 +108,16 @@ struct StartupTests {
         if geteuid() == 0 { #expect(pool.protections.contains(.privateRoot), "as root each server pivots into its own view") }
         #expect(pool.landlockABI >= 1)
     }
+
+    /// The heaviest server's preloaded heap is in transparent huge pages (huge_pages.c), so that
+    /// fork copies one page-table entry per 2 MiB of it instead of 512.
+    @Test func theHeaviestServersHeapIsInHugePages() async throws {
+        let pool = try await SharedPool.get()
+        let hugeKiB = pool.serverProcessIDs.map { pid -> Int in
+            let rollup = (try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8)) ?? ""
+            let line = rollup.split(separator: "\n").first { $0.hasPrefix("AnonHugePages:") }
+            return line.flatMap { Int($0.split(separator: " ")[1]) } ?? 0
+        }
+        #expect((hugeKiB.max() ?? 0) >= 16 * 1024, "AnonHugePages of each server, KiB: \(hugeKiB)")
+    }
 }
