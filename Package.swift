@@ -64,7 +64,11 @@ let package = Package(
         .executableTarget(
             name: "snippet-server",
             dependencies: ["CSnippetServer"],
-            cSettings: cSettings
+            cSettings: cSettings,
+            // Every symbol resolved once, in the server: with lazy binding each child resolved
+            // again each libc function the server had not called yet, writing (and so copying)
+            // the server's GOT pages (measured: 15 fewer page faults a child, about 0.15 ms).
+            linkerSettings: [.unsafeFlags(["-Xlinker", "-z", "-Xlinker", "now"])]
         ),
         // GNU calls Swift's Glibc module does not import (pipe2, sched_getaffinity).
         .target(
