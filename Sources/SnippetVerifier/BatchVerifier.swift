@@ -148,6 +148,15 @@ public struct BatchVerifier: Sendable {
                 }
                 if case .blank = parsed { continue }
                 if toSkip > 0 {
+                    let index = resumePoint.completeRecords - toSkip
+                    if let written = resumePoint.samples[index], let identity = RecordIdentity(parsed), identity != written {
+                        failure = VerifierError(
+                            .resumeMismatch,
+                            "\(job.output) was not written from this input: its record \(index + 1) has \(written), but the "
+                                + "record it stands for, line \(lineIndex + 1) of \(job.input), has \(identity). Resume with "
+                                + "the same input and --shard, or start afresh without --resume")
+                        break
+                    }
                     toSkip -= 1
                     continue
                 }

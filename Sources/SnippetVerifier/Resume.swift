@@ -3,7 +3,8 @@
 // The output file is the only record of progress. Records are written strictly in input order,
 // one line each, newline last; so after any kill the file is N complete records, which are the
 // outputs of the first N non-blank lines of the shard, plus perhaps one torn line. Resuming
-// truncates the torn line, skips N records of the input without running them, and appends.
+// truncates the torn line, skips N records of the input without running them (checking a few of
+// them against the records they produced: see `ResumePoint.samples`), and appends.
 // Complete lines are never rewritten. The kept and dropped files are functions of the output
 // records, so they are rebuilt from the N records rather than trusted: a kill between writing the
 // output and writing them leaves them one record behind or ahead, and rebuilding cannot be wrong.
@@ -16,8 +17,57 @@ public struct ResumePoint: Sendable, Hashable {
     public var completeRecords: Int
     /// Bytes of a torn last line that were cut off (0 when the file ended on a newline).
     public var droppedBytes: Int
+    /// The identity of the output's first and last records and of those at powers of two, by
+    /// index: resuming checks them against the input records it skips, so that an output written
+    /// from another input or shard is refused instead of continued.
+    var samples: [Int: RecordIdentity] = [:]
 
     public static let fresh = ResumePoint(completeRecords: 0, droppedBytes: 0)
+
+    static func isSampled(_ index: Int) -> Bool { index & (index - 1) == 0 }
+}
+
+/// Which input record an output record came from: the first member that verification carries
+/// through unchanged, key and value bytes exactly as written (an `"id"` as a rule), or the line
+/// number of a malformed line, which its output record starts with.
+struct RecordIdentity: Sendable, Hashable, CustomStringConvertible {
+    var key: String
+    var value: [UInt8]
+
+    /// Members an output record rewrites or adds; they say nothing of the input record.
+    private static let rewritten: Set<String> = ["computations", "execution_output", "execution_error", "verification"]
+
+    /// Nil when every member is rewritten (such records are not checked).
+    init?(members: [JSONMember], in text: [UInt8]) {
+        guard let member = members.first(where: { !Self.rewritten.contains($0.key) }) else { return nil }
+        key = member.key
+        value = Array(text[member.value.range])
+    }
+
+    init(malformedLine line: Int) {
+        key = "line"
+        value = Array(String(line).utf8)
+    }
+
+    init?(_ parsed: ParsedLine) {
+        switch parsed {
+        case .blank: return nil
+        case .malformed(let line): self.init(malformedLine: line.line)
+        case .record(let record): self.init(members: record.members, in: record.text)
+        }
+    }
+
+    /// The identity of an output line; nil when it is not a JSON object.
+    init?(outputRecord bytes: [UInt8]) {
+        var scanner = JSONScanner(bytes, maxDepth: 1024)
+        guard let document = try? scanner.document(), document.kind == .object else { return nil }
+        self.init(members: JSONScanner.members(of: document, in: bytes), in: bytes)
+    }
+
+    var description: String {
+        let shown = value.count > 60 ? String(decoding: value.prefix(60), as: UTF8.self) + "..." : String(decoding: value, as: UTF8.self)
+        return "\"\(key)\": \(shown)"
+    }
 }
 
 public enum Resume {
@@ -40,9 +90,20 @@ public enum Resume {
         }
         var records = 0
         var lineNumber = 0
+        var samples: [Int: RecordIdentity] = [:]
+        var last: [UInt8] = []
         while let line = try reader.next(maxBytes: Int.max / 2) {
             lineNumber += 1
             guard case .text(let bytes) = line, bytes.contains(where: { !isJSONWhitespace($0) }) else { continue }
+            if ResumePoint.isSampled(records) {
+                guard let identity = RecordIdentity(outputRecord: bytes) else {
+                    throw VerifierError(
+                        .resumeMismatch,
+                        "line \(lineNumber) of \(output) is not a verify-snippets output record; resume needs the output of an earlier run")
+                }
+                samples[records] = identity
+            }
+            last = bytes
             records += 1
             guard keptFile != nil || droppedFile != nil else { continue }
             guard let parts = split(outputRecord: bytes) else {
@@ -55,7 +116,10 @@ public enum Resume {
         }
         try keptFile?.flush()
         try droppedFile?.flush()
-        return ResumePoint(completeRecords: records, droppedBytes: droppedBytes)
+        if records > 0, samples[records - 1] == nil, let identity = RecordIdentity(outputRecord: last) {
+            samples[records - 1] = identity
+        }
+        return ResumePoint(completeRecords: records, droppedBytes: droppedBytes, samples: samples)
     }
 
     /// Truncates the file after its last newline; returns the bytes cut, or nil when it does not exist.

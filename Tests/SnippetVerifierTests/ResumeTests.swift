@@ -88,6 +88,44 @@ import Testing
         }
     }
 
+    @Test func anOutputOfAnotherShardIsRefusedAndLeftAsItWas() async throws {
+        let folder = try TestFiles.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try TestFiles.write(lines, to: "\(folder)/in.jsonl")
+        var job = files(folder)
+        _ = try await BatchVerifier(runner: FakeSnippetRunner(), options: BatchOptions(shard: Shard(index: 0, count: 2)!)).run(job)
+        // Cut to 3 records, as a kill would, then resume it as the other shard.
+        let written = try read(job.output).split(separator: UInt8(ascii: "\n")).prefix(3)
+        let interrupted = Data(written.joined(separator: [UInt8(ascii: "\n")])) + Data([UInt8(ascii: "\n")])
+        try interrupted.write(to: URL(fileURLWithPath: job.output))
+        job.resume = true
+        let runner = FakeSnippetRunner()
+        await #expect {
+            try await BatchVerifier(runner: runner, options: BatchOptions(shard: Shard(index: 1, count: 2)!)).run(job)
+        } throws: { error in
+            guard let error = error as? VerifierError, error.code == .resumeMismatch else { return false }
+            return error.message.contains(#""id": 0"#) && error.message.contains(#""id": 1"#)
+        }
+        #expect(runner.calls.isEmpty, "nothing runs")
+        #expect(try read(job.output) == interrupted, "nothing is appended")
+    }
+
+    @Test func anOutputOfAnotherInputIsRefusedEvenWhenOnlyItsLastRecordDiffers() async throws {
+        let folder = try TestFiles.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (job, whole) = try await completedRun(in: folder)
+        // Same length, same first records; record 27 (the last, line 30) now has another id.
+        var changed = lines
+        changed[29] = changed[29].replacingOccurrences(of: #""id": 29"#, with: #""id": 290"#)
+        try TestFiles.write(changed, to: job.input)
+        await #expect {
+            try await BatchVerifier(runner: FakeSnippetRunner()).run(job)
+        } throws: { error in
+            (error as? VerifierError)?.code == .resumeMismatch
+        }
+        #expect(try read(job.output) == whole)
+    }
+
     @Test func aForeignLineInTheOutputIsRefusedWhenKeptMustBeRebuilt() async throws {
         let folder = try TestFiles.scratch()
         defer { try? FileManager.default.removeItem(atPath: folder) }
