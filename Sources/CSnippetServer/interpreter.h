@@ -16,6 +16,11 @@ const char *const *vs_interpreter_read_paths(size_t *count);
  * (enum vs_child_exit). */
 int vs_interpreter_run(const char *source, size_t length);
 
+/* Reads the server's thread count from status_fd (/proc/self/status, opened before the private
+ * root hid /proc) and closes it: with one thread, the fork calls below skip CPython's fork
+ * protocol (see interpreter.c). Call once, after init. */
+void vs_interpreter_count_threads(int status_fd);
+
 void vs_interpreter_before_fork(void);
 void vs_interpreter_after_fork_parent(void);
 void vs_interpreter_after_fork_child(void);

@@ -186,7 +186,9 @@ int snippet_server_main(int argc, char **argv) {
     int abi = vs_landlock_abi();
     bool as_root;
     uint32_t protections = available_protections(abi, &as_root);
-    int maps_fd = vs_huge_pages_open(); /* before the private root hides /proc */
+    /* Before the private root hides /proc. */
+    int maps_fd = vs_huge_pages_open();
+    int status_fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
     struct vs_scratch scratch;
     if (vs_scratch_create(&scratch, opts.scratch_root, as_root) != 0) {
         snprintf(note, sizeof note, "cannot create a scratch folder under %s: %s", opts.scratch_root, strerror(errno));
@@ -227,6 +229,8 @@ int snippet_server_main(int argc, char **argv) {
     /* Last before serving: the heap every child will inherit is complete now. */
     vs_huge_pages_collapse(maps_fd);
     maps_fd = -1;
+    vs_interpreter_count_threads(status_fd);
+    status_fd = -1;
     if (send_hello(response_fd, true, c.protections, abi, "") != 0) goto out;
 
     char *code = malloc(VS_MAX_CODE_BYTES + 1);
@@ -266,6 +270,7 @@ int snippet_server_main(int argc, char **argv) {
     }
 out:
     if (maps_fd >= 0) close(maps_fd);
+    if (status_fd >= 0) close(status_fd);
     vs_scratch_remove(&scratch);
     return status;
 }

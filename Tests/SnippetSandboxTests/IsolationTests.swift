@@ -67,6 +67,18 @@ struct IsolationTests {
         if let killed { #expect(kill(killed, 0) != 0, "the killed server is reaped, not a zombie") }
     }
 
+    /// A server skips CPython's after-fork hooks (interpreter.c), which would otherwise clear
+    /// a signal it caught: the next child must not inherit it as a KeyboardInterrupt.
+    @Test func aSignalTheServerCaughtDoesNotReachTheNextChild() async throws {
+        let pool = try await ServerPool(configuration: SandboxConfiguration(servers: 1, preload: ["math"]))
+        let servers = pool.serverProcessIDs
+        #expect(!servers.isEmpty)
+        for pid in servers { kill(pid, SIGINT) }
+        let runs = await pool.run(["print(1)", "print(2)"])
+        await pool.shutdown()
+        #expect(runs.map(\.stdout) == ["1\n", "2\n"], "\(runs.map(\.explanation))")
+    }
+
     @Test func manySnippetsAtOnceAllGetAnswers() async throws {
         let pool = try await SharedPool.get()
         let codes = (0..<200).map { "print(\($0) * \($0))" }
