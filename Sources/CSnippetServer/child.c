@@ -88,7 +88,8 @@ void vs_confine_child(const struct vs_confinement *c, const struct vs_request *r
     /* The environment needs no step: the server cleared its own before loading Python, so the
      * child inherits only the fixed, secret-free variables the server set (server.c). */
     if (c->protections & VS_PROTECT_RLIMITS) RETURN_ON_FAILURE(vs_apply_rlimits(req, &step));
-    if (c->drop_privileges) RETURN_ON_FAILURE(vs_drop_privileges(&step));
+    if (c->privileges == VS_DROP_TO_NOBODY) RETURN_ON_FAILURE(vs_drop_privileges(&step));
+    if (c->privileges == VS_DROP_CAPABILITIES) RETURN_ON_FAILURE(vs_drop_capabilities(&step));
     /* Not dumpable: blocks ptrace and /proc/<pid>/mem from any other process of the same user. */
     RETURN_ON_FAILURE(checked(prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), &step, "prctl(PR_SET_DUMPABLE)"));
     /* After the uid change, which clears it: the child dies with its server. */

@@ -26,9 +26,16 @@ struct vs_seccomp_program {
 };
 
 /* Everything the server prepares once and every child applies. */
+/* What a child gives up before anything else is restricted (privileges.c). */
+enum vs_privilege_drop {
+    VS_KEEP_USER,         /* the server runs as an ordinary user: nothing to give up */
+    VS_DROP_TO_NOBODY,    /* the server runs as root: groups, gid and uid become 65534 */
+    VS_DROP_CAPABILITIES, /* root of the server's own user namespace: every capability goes */
+};
+
 struct vs_confinement {
     uint32_t protections;      /* enum vs_protection bits to apply */
-    bool drop_privileges;      /* running as root: drop to VS_SANDBOX_UID */
+    enum vs_privilege_drop privileges;
     int landlock_ruleset_fd;   /* -1 when Landlock is not applied */
     struct vs_seccomp_program seccomp;
 };
@@ -64,6 +71,7 @@ int vs_apply_rlimits(const struct vs_request *req, const char **step);
 
 /* privileges.c */
 int vs_drop_privileges(const char **step);
+int vs_drop_capabilities(const char **step);
 
 /* landlock.c */
 int vs_landlock_abi(void);

@@ -15,13 +15,39 @@
 #include "scratch.h"
 #include "view.h"
 
-/* As root, the folder is a small tmpfs inside the server's own file-system view (view.c):
- * emptying it is one remount whatever a snippet left there, and its size and inode count bound
- * what a snippet can fill. Elsewhere it is a plain folder under the scratch root. */
-static const char vs_tmpfs_options[] = "size=64m,nr_inodes=4096,mode=0700,uid=65534,gid=65534";
+/* In the server's own file-system view (view.c) the folder is a small tmpfs: emptying it is one
+ * remount whatever a snippet left there, its size and inode count bound what a snippet can
+ * fill, and nothing in it can be mapped executable. Without the view it is a plain folder under
+ * the scratch root, and none of that holds. Its owner is whom a child runs as: nobody when the
+ * server is root, the namespace's root (the starting user) in a user namespace. */
+static int mount_tmpfs(const struct vs_scratch *s) {
+    const char *options = s->user_namespace ? "size=64m,nr_inodes=4096,mode=0700"
+                                            : "size=64m,nr_inodes=4096,mode=0700,uid=65534,gid=65534";
+    return mount("verify-snippets", s->path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, options);
+}
 
-static int mount_tmpfs(const char *dir) {
-    return mount("verify-snippets", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, vs_tmpfs_options);
+static int write_file(const char *path, const char *text) {
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    ssize_t n = write(fd, text, strlen(text));
+    int rc = n == (ssize_t)strlen(text) ? 0 : -errno;
+    close(fd);
+    return rc;
+}
+
+/* Makes an ordinary user root of a new user namespace, its own uid and gid mapped to 0 and
+ * nothing else mapped, so that it may build the same private view root builds. */
+static int enter_user_namespace(void) {
+    char map[64];
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+    if (unshare(CLONE_NEWUSER) != 0) return -errno;
+    int rc = write_file("/proc/self/setgroups", "deny");
+    snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
+    if (!rc) rc = write_file("/proc/self/uid_map", map);
+    snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
+    if (!rc) rc = write_file("/proc/self/gid_map", map);
+    return rc;
 }
 
 /* Where the scratch folder is inside the server's own file-system view. */
@@ -30,7 +56,8 @@ static int mount_tmpfs(const char *dir) {
 int vs_scratch_create(struct vs_scratch *s, const char *root, bool as_root) {
     s->tmpfs = false;
     s->view = false;
-    if (as_root) {
+    s->user_namespace = !as_root && enter_user_namespace() == 0;
+    if (as_root || s->user_namespace) {
         if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
             PLOG_E("unshare(CLONE_NEWNS)");
             return -errno;
@@ -39,7 +66,7 @@ int vs_scratch_create(struct vs_scratch *s, const char *root, bool as_root) {
         if (rc) return rc;
         s->view = true;
         snprintf(s->path, sizeof s->path, VS_VIEW_SCRATCH);
-        if (mount_tmpfs(s->path) != 0) {
+        if (mount_tmpfs(s) != 0) {
             PLOG_E("mount(tmpfs, %s)", s->path);
             return -errno;
         }
@@ -76,7 +103,7 @@ int vs_scratch_wipe(struct vs_scratch *s) {
     if (s->tmpfs) {
         /* chdir again: the server's (and so the next child's) working directory would otherwise
          * stay on the detached old tmpfs. */
-        if (umount2(s->path, MNT_DETACH) != 0 || mount_tmpfs(s->path) != 0 || chdir(s->path) != 0) {
+        if (umount2(s->path, MNT_DETACH) != 0 || mount_tmpfs(s) != 0 || chdir(s->path) != 0) {
             PLOG_E("remounting %s", s->path);
             return -errno;
         }

@@ -8,9 +8,12 @@
 struct vs_scratch {
     char path[PATH_MAX];
     bool tmpfs;
-    bool view; /* inside the server's own read-only view (as root) */
+    bool view;           /* inside the server's own read-only view */
+    bool user_namespace; /* the view is in a user namespace of the server's own (not root) */
 };
 
+/* As root, and as anyone else whose kernel lets them create a user namespace, the folder is a
+ * tmpfs in the server's private view (view.c); otherwise a folder under `root`. */
 int vs_scratch_create(struct vs_scratch *s, const char *root, bool as_root);
 /* 0: it was empty or has been emptied in place; 1: it is a new tmpfs (anything bound to the old
  * one, such as a Landlock rule, must be made again); -errno on failure. */

@@ -199,12 +199,18 @@ int snippet_server_main(int argc, char **argv) {
     reset_environment(scratch.path);
 
     int status = 1;
-    struct vs_confinement c = {.drop_privileges = as_root, .landlock_ruleset_fd = -1};
-    /* Everything but the private root, which needs root; without it Landlock still denies
-     * every read and write outside, only stat() sees more. */
+    struct vs_confinement c = {.landlock_ruleset_fd = -1,
+                               .privileges = as_root                 ? VS_DROP_TO_NOBODY
+                                             : scratch.user_namespace ? VS_DROP_CAPABILITIES
+                                                                      : VS_KEEP_USER};
+    /* Everything, the private root included (it needs root or a user namespace): without it
+     * Landlock still denies every read and write outside, but stat() sees more, and the scratch
+     * folder is a plain folder, neither size-capped nor noexec, where a snippet can fill the
+     * disk or map code it wrote (README, Protections). */
+    if (scratch.view) protections |= VS_PROTECT_PRIVATE_ROOT;
     const uint32_t required = VS_PROTECT_SECCOMP | VS_PROTECT_LANDLOCK_FS | VS_PROTECT_LANDLOCK_NET |
                               VS_PROTECT_LANDLOCK_SCOPE | VS_PROTECT_UNPRIVILEGED |
-                              VS_PROTECT_NO_NEW_PRIVS | VS_PROTECT_RLIMITS;
+                              VS_PROTECT_NO_NEW_PRIVS | VS_PROTECT_RLIMITS | VS_PROTECT_PRIVATE_ROOT;
     uint32_t missing = required & ~protections & ~opts.accept_missing;
     if (missing) {
         missing_note(missing, note, sizeof note);
@@ -223,9 +229,8 @@ int snippet_server_main(int argc, char **argv) {
         send_hello(response_fd, false, protections, abi, "building the Landlock ruleset failed");
         goto out;
     }
-    c.protections |= protections & (VS_PROTECT_SECCOMP | VS_PROTECT_UNPRIVILEGED |
-                                    VS_PROTECT_NO_NEW_PRIVS | VS_PROTECT_RLIMITS);
-    if (scratch.view) c.protections |= VS_PROTECT_PRIVATE_ROOT;
+    c.protections |= protections & (VS_PROTECT_SECCOMP | VS_PROTECT_UNPRIVILEGED | VS_PROTECT_NO_NEW_PRIVS |
+                                    VS_PROTECT_RLIMITS | VS_PROTECT_PRIVATE_ROOT);
     /* Last before serving: the heap every child will inherit is complete now. */
     vs_huge_pages_collapse(maps_fd);
     maps_fd = -1;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -59,7 +60,19 @@ static int bind_read_only(const char *source) {
         PLOG_E("mount(bind %s)", source);
         return -errno;
     }
-    if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID, NULL) != 0) {
+    /* In a user namespace a remount may not clear a flag the source mount has (nodev, noexec
+     * on /dev and /sys, atime): keep them all, add read-only and nosuid. */
+    struct statvfs sv;
+    unsigned long keep = 0;
+    if (statvfs(target, &sv) == 0) {
+        static const struct { unsigned long st, ms; } flags[] = {
+            {ST_NODEV, MS_NODEV}, {ST_NOEXEC, MS_NOEXEC}, {ST_NOATIME, MS_NOATIME},
+            {ST_NODIRATIME, MS_NODIRATIME}, {ST_RELATIME, MS_RELATIME},
+        };
+        for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+            if (sv.f_flag & flags[i].st) keep |= flags[i].ms;
+    }
+    if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | keep, NULL) != 0) {
         PLOG_E("mount(remount read-only %s)", source);
         return -errno;
     }

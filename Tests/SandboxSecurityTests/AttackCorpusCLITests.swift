@@ -10,8 +10,19 @@ extension SecurityTests {
 @Suite("Attack corpus through the CLI")
 struct AttackCorpusCLITests {
     @Test func attacksNeverEarnACorrectVerdict() async throws {
+        try runCorpus(asUser: nil)
+    }
+
+    /// The same as an ordinary user, as a pipeline on a cluster runs it: the servers build their
+    /// private view in a user namespace of their own, so every protection holds there too. The
+    /// user is a uid nothing else runs as (not the sandbox's nobody, which other tests watch).
+    @Test func attacksNeverEarnACorrectVerdictAsAnOrdinaryUser() async throws {
+        try runCorpus(asUser: 4242)
+    }
+
+    private func runCorpus(asUser user: uid_t?) throws {
         let attacks = try Attack.all()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vs-attacks-\(getpid())")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vs-attacks-\(getpid())-\(user ?? 0)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         // Each attack ends by printing the answer its record expects, the way an attack that
@@ -25,17 +36,31 @@ struct AttackCorpusCLITests {
         }
         let input = folder.appendingPathComponent("attacks.jsonl")
         let output = folder.appendingPathComponent("out.jsonl")
+        let summary = folder.appendingPathComponent("summary.json")
         try (lines.joined(separator: "\n") + "\n").write(to: input, atomically: true, encoding: .utf8)
-
+        let built = Bundle.main.executableURL!.deletingLastPathComponent()
+        var cli = built.appendingPathComponent("verify-snippets")
         let process = Process()
-        process.executableURL = Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("verify-snippets")
-        process.arguments = [input.path, "-o", output.path, "--jobs", "2", "--timeout", "3", "--cpu", "2",
-                             "--memory", "1G", "--max-output", "64K"]
+        var arguments = [input.path, "-o", output.path, "--summary-json", summary.path, "--jobs", "2", "--timeout", "3",
+                         "--cpu", "2", "--memory", "1G", "--max-output", "64K"]
+        if let user {
+            // The build folder may not be open to that user: the two executables go beside the input.
+            for name in ["verify-snippets", "snippet-server"] {
+                try FileManager.default.copyItem(at: built.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+            }
+            cli = folder.appendingPathComponent("verify-snippets")
+            try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: folder.path)
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: input.path)
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", "--", cli.path] + arguments
+        } else {
+            process.executableURL = cli
+        }
+        process.arguments = arguments
         process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-
         let records = try String(contentsOf: output, encoding: .utf8).split(separator: "\n")
         #expect(records.count == attacks.count, "one output record per attack")
         var wrong: [String] = []
@@ -49,7 +74,11 @@ struct AttackCorpusCLITests {
             }
         }
         #expect(wrong.isEmpty, "\(wrong.joined(separator: "\n"))")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: summary)) as? [String: Any] ?? [:]
+        let protections = report["protections"] as? [String] ?? []
+        #expect(protections.contains("private-root"), "protections: \(protections)")
         #expect(strayProcesses().isEmpty)
+        if let user { #expect(processes(ownedBy: user).isEmpty, "nothing of the user outlives the run") }
     }
 }
 }

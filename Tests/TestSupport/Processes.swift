@@ -10,25 +10,39 @@ import Glibc
 /// and a child whose server another test just killed is briefly an orphan until its parent-death
 /// signal lands, so only a process that is still stray after two seconds counts.
 public func strayProcesses() -> [Int32] {
-    var strays = Set(strayProcessesNow())
-    for _ in 0..<10 where !strays.isEmpty {
-        usleep(200_000)
-        strays.formIntersection(strayProcessesNow())
+    lasting {
+        processesNow(ownedBy: 65534).filter { pid in
+            let parent = parentPID(pid)
+            return owner(parent) != 0 || command(parent) != "snippet-server"
+        }
     }
-    return strays.sorted()
 }
 
-private func strayProcessesNow() -> [Int32] {
+/// Every live process of `uid` (two seconds of grace, as above): once a run as that user is
+/// over, each one is a stray.
+public func processes(ownedBy uid: uid_t) -> [Int32] {
+    lasting { processesNow(ownedBy: uid) }
+}
+
+/// The processes `find` reports now that it still reports after up to two seconds.
+private func lasting(_ find: () -> [Int32]) -> [Int32] {
+    var found = Set(find())
+    for _ in 0..<10 where !found.isEmpty {
+        usleep(200_000)
+        found.formIntersection(find())
+    }
+    return found.sorted()
+}
+
+private func processesNow(ownedBy uid: uid_t) -> [Int32] {
     guard let dir = opendir("/proc") else { return [] }
     defer { closedir(dir) }
-    var strays: [Int32] = []
+    var pids: [Int32] = []
     while let entry = readdir(dir) {
         let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        guard let pid = Int32(name), owner(pid) == 65534 else { continue }
-        let parent = parentPID(pid)
-        if owner(parent) != 0 || command(parent) != "snippet-server" { strays.append(pid) }
+        if let pid = Int32(name), owner(pid) == uid { pids.append(pid) }
     }
-    return strays
+    return pids
 }
 
 private func owner(_ pid: Int32) -> uid_t? {

@@ -24,7 +24,7 @@ enum vs_protection {
     VS_PROTECT_UNPRIVILEGED = 1u << 4,
     VS_PROTECT_NO_NEW_PRIVS = 1u << 5,
     VS_PROTECT_RLIMITS = 1u << 6,
-    VS_PROTECT_PRIVATE_ROOT = 1u << 7, /* the server's read-only file-system view (as root) */
+    VS_PROTECT_PRIVATE_ROOT = 1u << 7, /* the server's read-only view (root, or a user namespace) */
 };
 
 /* How a child's run ended. The numbers are part of the protocol: never reuse one. */
