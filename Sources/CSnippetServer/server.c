@@ -138,6 +138,8 @@ static void missing_note(uint32_t missing, char *note, size_t len) {
     for (size_t k = 0; k < sizeof vs_protection_names / sizeof vs_protection_names[0]; k++)
         if ((missing & vs_protection_names[k].bit) && used < len)
             used += (size_t)snprintf(note + used, len - used, " %s", vs_protection_names[k].name);
+    if ((missing & VS_PROTECT_PRIVATE_ROOT) && used < len)
+        snprintf(note + used, len - used, " (the private root needs root, or a user namespace this user may create)");
 }
 
 /* (Re)builds the ruleset every child restricts itself with, at a descriptor of 10 or above. */

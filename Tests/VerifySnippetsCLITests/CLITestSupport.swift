@@ -26,10 +26,12 @@ enum CLI {
 
     /// Runs the binary; `stdin` is fed to it (nothing: /dev/null). Scheduler variables are
     /// removed unless `environment` sets them, so a test run inside a job array is not sharded.
-    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Execution {
+    /// `launcher` (a program and its arguments, then the binary to run) starts it instead.
+    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
+                    launcher: [String] = []) throws -> Execution {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: launcher.first ?? binary)
+        process.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + arguments
         var env = ProcessInfo.processInfo.environment
         for name in ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX", "SLURM_ARRAY_TASK_STEP",
                      "SLURM_ARRAY_TASK_COUNT", "JOB_COMPLETION_INDEX", "VERIFY_SNIPPETS_SHARDS"] {

@@ -1,6 +1,7 @@
 // The built `verify-snippets` with the real sandbox: exit statuses, stdout versus stderr, fixtures' verdicts, --help.
 
 import Foundation
+import TestSupport
 import Testing
 
 @Suite(.serialized, .timeLimit(.minutes(5)))
@@ -160,6 +161,40 @@ struct VerifySnippetsCLITests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("the sandbox cannot start"), "stderr: \(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "\(folder)/out.jsonl"), "no output file that looks like a finished run")
+    }
+
+    /// An ordinary user whose kernel allows no user namespace cannot have the private root: the
+    /// run is refused, saying how to accept less; accepting it runs with every other protection
+    /// and gives the same verdicts.
+    @Test func withoutUserNamespacesAnOrdinaryUserIsRefusedUnlessItAcceptsLess() throws {
+        let folder = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // The user (uid 4242) must reach the executables, the input and the folder.
+        for name in ["verify-snippets", "snippet-server"] {
+            try FileManager.default.copyItem(atPath: CLI.productsFolder.appendingPathComponent(name).path, toPath: "\(folder)/\(name)")
+        }
+        try FileManager.default.copyItem(atPath: CLI.fixture("flat.jsonl"), toPath: "\(folder)/in.jsonl")
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: folder)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: "\(folder)/in.jsonl")
+        let launcher = ["/usr/bin/python3", FixturePaths.root.appendingPathComponent("helpers/without_user_namespaces.py").path,
+                        "\(folder)/verify-snippets"]
+
+        let refused = try CLI.run(["\(folder)/in.jsonl", "-o", "\(folder)/refused.jsonl", "--jobs", "1"], launcher: launcher)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("private-root") && refused.stderr.contains("--allow-weaker-sandbox private-root"),
+                "stderr: \(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(folder)/refused.jsonl"))
+
+        let weaker = try CLI.run(["\(folder)/in.jsonl", "-o", "\(folder)/weaker.jsonl", "--jobs", "1", "--timeout", "2",
+                                  "--allow-weaker-sandbox", "private-root", "--summary-json", "\(folder)/summary.json"],
+                                 launcher: launcher)
+        #expect(weaker.status == 0, "stderr: \(weaker.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(folder)/summary.json"))) as? [String: Any]
+        let protections = summary?["protections"] as? [String] ?? []
+        #expect(!protections.contains("private-root") && protections.contains("seccomp") && protections.contains("landlock-fs"),
+                "protections: \(protections)")
+        let asRoot = try CLI.run([CLI.fixture("flat.jsonl"), "--jobs", "1", "--timeout", "2"])
+        #expect(try CLI.objects(file: "\(folder)/weaker.jsonl").map(verdicts) == CLI.objects(asRoot.stdout).map(verdicts))
     }
 
     // MARK: --help
