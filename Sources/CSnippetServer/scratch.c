@@ -30,24 +30,27 @@ static int write_file(const char *path, const char *text) {
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0) return -errno;
     ssize_t n = write(fd, text, strlen(text));
-    int rc = n == (ssize_t)strlen(text) ? 0 : -errno;
+    int rc = n == (ssize_t)strlen(text) ? 0 : n < 0 ? -errno : -EIO;
     close(fd);
     return rc;
 }
 
 /* Makes an ordinary user root of a new user namespace, its own uid and gid mapped to 0 and
- * nothing else mapped, so that it may build the same private view root builds. */
+ * nothing else mapped, so that it may build the same private view root builds. 1 when it did,
+ * 0 when the kernel refuses the namespace, -errno when it is entered but cannot be mapped (the
+ * server cannot go on in it). */
 static int enter_user_namespace(void) {
     char map[64];
     uid_t uid = geteuid();
     gid_t gid = getegid();
-    if (unshare(CLONE_NEWUSER) != 0) return -errno;
+    if (unshare(CLONE_NEWUSER) != 0) return 0;
     int rc = write_file("/proc/self/setgroups", "deny");
     snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
     if (!rc) rc = write_file("/proc/self/uid_map", map);
     snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
     if (!rc) rc = write_file("/proc/self/gid_map", map);
-    return rc;
+    if (rc) PLOG_E("mapping the user namespace");
+    return rc ? rc : 1;
 }
 
 /* Where the scratch folder is inside the server's own file-system view. */
@@ -56,7 +59,12 @@ static int enter_user_namespace(void) {
 int vs_scratch_create(struct vs_scratch *s, const char *root, bool as_root) {
     s->tmpfs = false;
     s->view = false;
-    s->user_namespace = !as_root && enter_user_namespace() == 0;
+    int entered = as_root ? 0 : enter_user_namespace();
+    if (entered < 0) {
+        errno = -entered;
+        return entered;
+    }
+    s->user_namespace = entered == 1;
     if (as_root || s->user_namespace) {
         if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
             PLOG_E("unshare(CLONE_NEWNS)");
