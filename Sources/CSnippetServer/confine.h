@@ -25,7 +25,6 @@ struct vs_seccomp_program {
     unsigned short length;
 };
 
-/* Everything the server prepares once and every child applies. */
 /* What a child gives up before anything else is restricted (privileges.c). */
 enum vs_privilege_drop {
     VS_KEEP_USER,         /* the server runs as an ordinary user: nothing to give up */
@@ -33,6 +32,7 @@ enum vs_privilege_drop {
     VS_DROP_CAPABILITIES, /* root of the server's own user namespace: every capability goes */
 };
 
+/* Everything the server prepares once and every child applies. */
 struct vs_confinement {
     uint32_t protections;      /* enum vs_protection bits to apply */
     enum vs_privilege_drop privileges;

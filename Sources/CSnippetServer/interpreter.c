@@ -37,7 +37,7 @@ static const char vs_bootstrap[] =
     "        sp.binomial(10, 3); sp.factorial(10); sp.isprime(97); sp.gcd(12, 18); sp.summation(x, (x, 1, 10))\n"
     /* Integration is where a fresh child loses most to a reused worker: sympy's cache of the
      * sub-problems earlier integrals solved (derivatives, pattern matches, assumptions). These
-     * textbook integrals cost 0.9 s of CPU once per server and halve the time of unseen
+     * textbook integrals cost 1.3 s of CPU once per server and halve the time of unseen
      * integrals in every child (40 integrands not among them: 133 -> 69 ms each; a worker that
      * keeps its cache across snippets, 58 ms). */
     "        for f in (x * sp.sin(x), x**2 * sp.cos(x), x**3 * sp.sin(2 * x), x * sp.exp(x), x**2 * sp.exp(-x),\n"
@@ -249,8 +249,8 @@ int vs_interpreter_run(const char *source, size_t length) {
  * threads: the child re-creates every lock another thread might have held at the fork, and the
  * at-fork hooks modules registered run (random reseeds from the OS, threading marks the other
  * threads dead, logging and concurrent.futures renew their locks). In the child of a server
- * with one thread there is no such lock and no other thread, random is seeded again by run(),
- * and the hooks cost 0.6 ms of a 1.7 ms print(2 + 3), copying 115 pages on write to do nothing:
+ * with one thread there is no such lock and no other thread, random was seeded in the server
+ * just before its heap was frozen, and the hooks cost 0.6 ms of a 1.7 ms print(2 + 3), copying 115 pages on write to do nothing:
  * so with one thread (counted once, after init; nothing runs in the server afterwards that
  * could start one) they are skipped. */
 static bool vs_one_thread;

@@ -14,10 +14,9 @@ struct AttackCorpusCLITests {
     }
 
     /// The same as an ordinary user, as a pipeline on a cluster runs it: the servers build their
-    /// private view in a user namespace of their own, so every protection holds there too. The
-    /// user is a uid nothing else runs as (not the sandbox's nobody, which other tests watch).
+    /// private view in a user namespace of their own, so every protection holds there too.
     @Test func attacksNeverEarnACorrectVerdictAsAnOrdinaryUser() async throws {
-        try runCorpus(asUser: 4242)
+        try runCorpus(asUser: AnotherUser.uid)
     }
 
     private func runCorpus(asUser user: uid_t?) throws {
@@ -44,13 +43,8 @@ struct AttackCorpusCLITests {
         var arguments = [input.path, "-o", output.path, "--summary-json", summary.path, "--jobs", "2", "--timeout", "3",
                          "--cpu", "2", "--memory", "1G", "--max-output", "64K"]
         if let user {
-            // The build folder may not be open to that user: the two executables go beside the input.
-            for name in ["verify-snippets", "snippet-server"] {
-                try FileManager.default.copyItem(at: built.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-            }
+            try AnotherUser.stage(productsFrom: built, into: folder.path, readable: [input.path])
             cli = folder.appendingPathComponent("verify-snippets")
-            try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: folder.path)
-            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: input.path)
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
             arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", "--", cli.path] + arguments
         } else {

@@ -169,13 +169,8 @@ struct VerifySnippetsCLITests {
     @Test func withoutUserNamespacesAnOrdinaryUserIsRefusedUnlessItAcceptsLess() throws {
         let folder = try CLI.scratch()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        // The user (uid 4242) must reach the executables, the input and the folder.
-        for name in ["verify-snippets", "snippet-server"] {
-            try FileManager.default.copyItem(atPath: CLI.productsFolder.appendingPathComponent(name).path, toPath: "\(folder)/\(name)")
-        }
         try FileManager.default.copyItem(atPath: CLI.fixture("flat.jsonl"), toPath: "\(folder)/in.jsonl")
-        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: folder)
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: "\(folder)/in.jsonl")
+        try AnotherUser.stage(productsFrom: CLI.productsFolder, into: folder, readable: ["\(folder)/in.jsonl"])
         let launcher = ["/usr/bin/python3", FixturePaths.root.appendingPathComponent("helpers/without_user_namespaces.py").path,
                         "\(folder)/verify-snippets"]
 
