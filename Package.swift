@@ -1,6 +1,7 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // verify-snippets: run untrusted Python math snippets in confined fork servers and check what they
 // print against the result written in LaTeX.
+import Foundation
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -9,11 +10,40 @@ let swiftSettings: [SwiftSetting] = [
 ]
 
 // _GNU_SOURCE once for every C target (clone flags, close_range, pidfd, F_DUPFD_CLOEXEC). No
-// unsafe compiler flags: pipelines depend on this package, and SwiftPM refuses those in
-// dependencies (the one exception, the fork server's link line, is explained there).
+// unsafe flags on any target a dependent builds: SwiftPM refuses those in dependencies.
 let cSettings: [CSetting] = [
     .define("_GNU_SOURCE"),
 ]
+
+// Opt-in for this repository's own builds (`swift build --traits StaticPython`; never a
+// default, so a dependent never meets these unsafe flags): the fork server linked against
+// Debian's static, position-independent libpython (libpython3.X-pic.a) instead of the shared
+// library. bench/README.md reports what each link costs a snippet. --export-dynamic gives
+// extension modules (numpy's .so files) the Py* symbols they then expect from the executable.
+let staticPythonLink: [LinkerSetting] = {
+    guard let archive = debianStaticPython() else { return [] }
+    return [.unsafeFlags(["-Xlinker", "--export-dynamic", "-Xlinker", "--whole-archive", archive, "-Xlinker", "--no-whole-archive", "-lexpat", "-lz", "-lm"], .when(traits: ["StaticPython"]))]
+}()
+
+/// The -pic.a beside the interpreter that `pkg-config python3-embed` names, if Debian ships it.
+func debianStaticPython() -> String? {
+    let pkgConfig = Process()
+    pkgConfig.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    pkgConfig.arguments = ["pkg-config", "--modversion", "python3-embed"]
+    let pipe = Pipe()
+    pkgConfig.standardOutput = pipe
+    pkgConfig.standardError = FileHandle.nullDevice
+    guard (try? pkgConfig.run()) != nil else { return nil }
+    pkgConfig.waitUntilExit()
+    let version = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+    guard pkgConfig.terminationStatus == 0, !version.isEmpty else { return nil }
+    let folder = "/usr/lib/python\(version)"
+    let configs = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    return configs.filter { $0.hasPrefix("config-\(version)") }.sorted()
+        .map { "\(folder)/\($0)/libpython\(version)-pic.a" }
+        .first { FileManager.default.fileExists(atPath: $0) }
+}
 
 let package = Package(
     name: "verify-snippets",
@@ -24,18 +54,23 @@ let package = Package(
         .executable(name: "verify-snippets", targets: ["verify-snippets"]),
         .library(name: "MathComparator", targets: ["MathComparator"]),
     ],
+    traits: [
+        .trait(name: "StaticPython", description: "Link the fork server against Debian's static libpython3.X-pic.a (faster children; unsafe flags, this repository only)"),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
     ],
     targets: [
-        // Debian's Python 3.11 headers and libseccomp. Python is linked statically into the
-        // fork server (CSnippetServer below), so this target names no library: with pkg-config's
-        // -lpython3.11 the shared library would be linked beside the static one.
+        // The embedded interpreter and libseccomp. The interpreter is the one `pkg-config
+        // python3-embed` names (Debian's and Ubuntu's system Python; another one through
+        // PKG_CONFIG_PATH, see README "Another interpreter"), so its headers and library come
+        // with their flags and no target needs an unsafe one.
         .systemLibrary(
             name: "CPython",
             path: "CPython",
+            pkgConfig: "python3-embed",
             providers: [.apt(["libpython3-dev", "libseccomp-dev"])]
         ),
         // The frame layout shared by the C server and the Swift side; the only C the Swift side sees.
@@ -43,32 +78,16 @@ let package = Package(
             name: "CSnippetProtocol",
             cSettings: cSettings
         ),
-        // Linked against Debian's static, position-independent libpython3.11-pic.a rather than the
-        // shared libpython3.11.so: measured here, a snippet's child then costs 11 % (print) to 16 %
-        // (sympy) less CPU. --export-dynamic gives extension modules (numpy's .so files) the Py*
-        // symbols they expect from the executable. These are the package's only unsafe flags,
-        // on the server's own target, which a package depending on the verifier never builds.
         .target(
             name: "CSnippetServer",
             dependencies: ["CPython", "CSnippetProtocol"],
             cSettings: cSettings,
-            linkerSettings: [
-                .linkedLibrary("seccomp"),
-                .unsafeFlags([
-                    "-Xlinker", "--export-dynamic",
-                    "/usr/lib/python3.11/config-3.11-x86_64-linux-gnu/libpython3.11-pic.a",
-                    "-lexpat", "-lz", "-lm",
-                ]),
-            ]
+            linkerSettings: [.linkedLibrary("seccomp")] + staticPythonLink
         ),
         .executableTarget(
             name: "snippet-server",
             dependencies: ["CSnippetServer"],
-            cSettings: cSettings,
-            // Every symbol resolved once, in the server: with lazy binding each child resolved
-            // again each libc function the server had not called yet, writing (and so copying)
-            // the server's GOT pages (measured: 15 fewer page faults a child, about 0.15 ms).
-            linkerSettings: [.unsafeFlags(["-Xlinker", "-z", "-Xlinker", "now"])]
+            cSettings: cSettings
         ),
         // GNU calls Swift's Glibc module does not import (pipe2, sched_getaffinity).
         .target(

@@ -1,5 +1,6 @@
-/* The system headers the fork server needs: the embedded interpreter and libseccomp. */
+/* The system headers the fork server needs: the embedded interpreter (its include folder comes
+ * from pkg-config python3-embed) and libseccomp. */
 #pragma once
 #define PY_SSIZE_T_CLEAN
-#include <python3.11/Python.h> /* Debian 12's interpreter, linked statically */
+#include <Python.h>
 #include <seccomp.h>

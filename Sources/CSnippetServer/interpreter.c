@@ -1,6 +1,6 @@
 /* CPython embedded: init once, preload and freeze in the server; run one snippet per child. */
 #define PY_SSIZE_T_CLEAN
-#include <python3.11/Python.h> /* Debian 12's interpreter, linked statically */
+#include <Python.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>

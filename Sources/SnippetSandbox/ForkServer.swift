@@ -197,11 +197,15 @@ final class ForkServer: @unchecked Sendable {
 
         let argv = [launch.executable] + launch.arguments
         var pid: pid_t = 0
-        // An empty environment: nothing of the caller's (tokens, keys) may reach a server's
-        // memory, not even its initial stack, from where a child could read it.
+        // Nothing of the caller's environment (tokens, keys) may reach a server's memory, not
+        // even its initial stack, from where a child could read it. The one variable set makes
+        // the dynamic loader resolve every symbol once, in the server: with lazy binding each
+        // child resolved again each function the server had not called yet, writing (and so
+        // copying) the server's GOT pages (measured: 15 page faults a child, about 0.15 ms).
         let rc = withCStrings(argv) { cArgv in
-            var envp: [UnsafeMutablePointer<CChar>?] = [nil]
-            return posix_spawn(&pid, launch.executable, &actions, &attributes, cArgv, &envp)
+            withCStrings(["LD_BIND_NOW=1"]) { envp in
+                posix_spawn(&pid, launch.executable, &actions, &attributes, cArgv, envp)
+            }
         }
         close(toServer.read)
         close(fromServer.write)
@@ -251,9 +255,9 @@ func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
     return true
 }
 
-private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
     var pointers = strings.map { strdup($0) }
     pointers.append(nil)
     defer { pointers.forEach { free($0) } }
-    return body(pointers)
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }
