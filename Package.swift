@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.0
 // verify-snippets: run untrusted Python math snippets in confined fork servers and check what they
 // print against the result written in LaTeX.
 import Foundation
@@ -15,14 +15,21 @@ let cSettings: [CSetting] = [
     .define("_GNU_SOURCE"),
 ]
 
-// Opt-in for this repository's own builds (`swift build --traits StaticPython`; never a
-// default, so a dependent never meets these unsafe flags): the fork server linked against
-// Debian's static, position-independent libpython (libpython3.X-pic.a) instead of the shared
-// library. bench/README.md reports what each link costs a snippet. --export-dynamic gives
-// extension modules (numpy's .so files) the Py* symbols they then expect from the executable.
+// Opt-in for this repository's own builds: with VERIFY_SNIPPETS_STATIC_PYTHON=1 in the
+// environment of `swift build`, the fork server is linked against Debian's static,
+// position-independent libpython3.X-pic.a instead of the shared library (bench/README.md says
+// what each link costs a snippet). Never by default: SwiftPM refuses unsafe flags in a
+// dependency even behind a trait condition, and a dependent never sets the variable. The whole
+// archive is linked because pkg-config's -lpython3.X comes first on the line and would
+// otherwise provide every symbol; symbols defined in the executable take precedence, and
+// --export-dynamic gives extension modules (numpy's .so files) the executable's Py* symbols.
 let staticPythonLink: [LinkerSetting] = {
-    guard let archive = debianStaticPython() else { return [] }
-    return [.unsafeFlags(["-Xlinker", "--export-dynamic", "-Xlinker", "--whole-archive", archive, "-Xlinker", "--no-whole-archive", "-lexpat", "-lz", "-lm"], .when(traits: ["StaticPython"]))]
+    guard ProcessInfo.processInfo.environment["VERIFY_SNIPPETS_STATIC_PYTHON"] == "1",
+          let archive = debianStaticPython() else { return [] }
+    return [.unsafeFlags([
+        "-Xlinker", "--export-dynamic", "-Xlinker", "--whole-archive", archive, "-Xlinker", "--no-whole-archive",
+        "-lexpat", "-lz", "-lm",
+    ])]
 }()
 
 /// The -pic.a beside the interpreter that `pkg-config python3-embed` names, if Debian ships it.
@@ -53,9 +60,6 @@ let package = Package(
         .library(name: "SnippetVerifier", targets: ["SnippetVerifier"]),
         .executable(name: "verify-snippets", targets: ["verify-snippets"]),
         .library(name: "MathComparator", targets: ["MathComparator"]),
-    ],
-    traits: [
-        .trait(name: "StaticPython", description: "Link the fork server against Debian's static libpython3.X-pic.a (faster children; unsafe flags, this repository only)"),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
