@@ -134,6 +134,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The README's library example, compiled with the package and run by a test.
+        .executableTarget(
+            name: "library-example",
+            dependencies: ["SnippetVerifier", "SnippetSandbox"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SnippetVerifierTests",
             dependencies: ["SnippetVerifier", "SnippetSandbox", "MathComparator", "TestSupport"],
@@ -141,7 +147,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VerifySnippetsCLITests",
-            dependencies: ["verify-snippets", "snippet-server", "TestSupport"],
+            dependencies: ["verify-snippets", "snippet-server", "library-example", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -11,6 +11,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <patchlevel.h> /* the embedded interpreter's version, for /etc/python3.X */
+
 #include "log.h"
 #include "view.h"
 
@@ -20,9 +22,10 @@
 
 /* Bound read-only into the view when present: the interpreter and its libraries (/usr holds
  * all of Debian's), the dynamic loader's cache, the alternatives its links go through
- * (libblas), Debian's sitecustomize, the CPU list for os.cpu_count, the harmless devices. */
+ * (libblas), Debian's sitecustomize (/etc/python3.X, added below), the CPU list for
+ * os.cpu_count, the harmless devices. */
 static const char *const vs_view_binds[] = {
-    "/usr", "/etc/ld.so.cache", "/etc/alternatives", "/etc/python3.11", "/etc/localtime", "/sys/devices/system/cpu",
+    "/usr", "/etc/ld.so.cache", "/etc/alternatives", "/etc/localtime", "/sys/devices/system/cpu",
     "/dev/null", "/dev/zero", "/dev/urandom", "/dev/random",
 };
 
@@ -89,6 +92,9 @@ int vs_view_enter(const char *scratch) {
         if (rc) return rc;
     }
     char path[PATH_MAX];
+    snprintf(path, sizeof path, "/etc/python%d.%d", PY_MAJOR_VERSION, PY_MINOR_VERSION);
+    int bound = bind_read_only(path);
+    if (bound) return bound;
     for (size_t i = 0; i < sizeof vs_view_links / sizeof vs_view_links[0]; i++) {
         snprintf(path, sizeof path, VS_NEW_ROOT "/%s", vs_view_links[i][0]);
         if (symlink(vs_view_links[i][1], path) != 0) PLOG_E("symlink(%s)", path);

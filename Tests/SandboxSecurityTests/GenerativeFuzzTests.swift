@@ -35,7 +35,7 @@ enum SnippetGenerator {
         "open('/etc/passwd').read()\n{M}",
         "open('/var/tmp/verify-snippets-canary').read()\n{M}",
         "open('/tmp/verify-snippets-attack-fuzz', 'w').write('x')\n{M}",
-        "open('/usr/lib/python3.11/verify-snippets-attack-fuzz', 'w').write('x')\n{M}",
+        "open('\(ReferencePython.standardLibrary)/verify-snippets-attack-fuzz', 'w').write('x')\n{M}",
         "import resource\nresource.setrlimit(resource.RLIMIT_AS, (-1, -1))\n{M}",
         "import resource\nresource.setrlimit(resource.RLIMIT_CPU, (-1, -1))\n{M}",
         "import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\nif libc.syscall({S}, 0, 0, 0, 0, 0, 0) >= 0:\n    {M}",

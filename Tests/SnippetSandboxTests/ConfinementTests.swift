@@ -35,7 +35,7 @@ struct ConfinementTests {
         }
     }
 
-    @Test(arguments: ["/tmp", "/dev/shm", "/var/tmp", "/root", "/usr/lib/python3.11"])
+    @Test(arguments: ["/tmp", "/dev/shm", "/var/tmp", "/root", ReferencePython.standardLibrary])
     func writingOutsideTheScratchFolderIsDenied(folder: String) async throws {
         let target = "\(folder)/verify-snippets-write-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let run = try await SharedPool.get().run("open('\(target)', 'w').write('x')\nprint('wrote')")
