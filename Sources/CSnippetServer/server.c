@@ -75,9 +75,10 @@ static int read_all(int fd, void *data, size_t length) {
     return 1;
 }
 
-static int send_hello(int fd, bool ok, uint32_t protections, int abi, const char *note) {
-    struct vs_hello h = {.magic = VS_HELLO_MAGIC, .version = VS_PROTOCOL_VERSION, .ok = ok,
-                         .protections = protections, .landlock_abi = (uint32_t)abi,
+static int send_hello(int fd, enum vs_start_failure failure, uint32_t protections, uint32_t missing, int abi,
+                      const char *note) {
+    struct vs_hello h = {.magic = VS_HELLO_MAGIC, .version = VS_PROTOCOL_VERSION, .ok = failure == VS_START_READY,
+                         .failure = failure, .missing = missing, .protections = protections, .landlock_abi = (uint32_t)abi,
                          .server_pid = (uint32_t)getpid(), .note_length = (uint32_t)strlen(note)};
     return write_all(fd, &h, sizeof h) || write_all(fd, note, h.note_length) ? -1 : 0;
 }
@@ -182,7 +183,7 @@ int snippet_server_main(int argc, char **argv) {
     char note[VS_MAX_NOTE_BYTES] = "";
     struct vs_options opts;
     if (parse_options(argc, argv, &opts, note, sizeof note) != 0) {
-        send_hello(response_fd, false, 0, 0, note);
+        send_hello(response_fd, VS_START_BAD_OPTION, 0, 0, 0, note);
         return 2;
     }
     int abi = vs_landlock_abi();
@@ -194,7 +195,7 @@ int snippet_server_main(int argc, char **argv) {
     struct vs_scratch scratch;
     if (vs_scratch_create(&scratch, opts.scratch_root, as_root) != 0) {
         snprintf(note, sizeof note, "cannot create a scratch folder under %s: %s", opts.scratch_root, strerror(errno));
-        send_hello(response_fd, false, protections, abi, note);
+        send_hello(response_fd, VS_START_SETUP_FAILED, protections, 0, abi, note);
         return 1;
     }
     if (chdir(scratch.path) != 0) PLOG_E("chdir(%s)", scratch.path);
@@ -216,19 +217,19 @@ int snippet_server_main(int argc, char **argv) {
     uint32_t missing = required & ~protections & ~opts.accept_missing;
     if (missing) {
         missing_note(missing, note, sizeof note);
-        send_hello(response_fd, false, protections, abi, note);
+        send_hello(response_fd, VS_START_PROTECTION_MISSING, protections, missing, abi, note);
         goto out;
     }
     if (vs_interpreter_init(opts.preload, scratch.path, note, sizeof note) != 0) {
-        send_hello(response_fd, false, protections, abi, note);
+        send_hello(response_fd, VS_START_INTERPRETER_FAILED, protections, 0, abi, note);
         goto out;
     }
     if ((protections & VS_PROTECT_SECCOMP) && vs_seccomp_build(&c.seccomp, -1) != 0) {
-        send_hello(response_fd, false, protections, abi, "building the seccomp policy failed");
+        send_hello(response_fd, VS_START_SETUP_FAILED, protections, 0, abi, "building the seccomp policy failed");
         goto out;
     }
     if ((protections & VS_PROTECT_LANDLOCK_FS) && rebuild_landlock(&c, abi, scratch.path) != 0) {
-        send_hello(response_fd, false, protections, abi, "building the Landlock ruleset failed");
+        send_hello(response_fd, VS_START_SETUP_FAILED, protections, 0, abi, "building the Landlock ruleset failed");
         goto out;
     }
     c.protections |= protections & (VS_PROTECT_SECCOMP | VS_PROTECT_UNPRIVILEGED | VS_PROTECT_NO_NEW_PRIVS |
@@ -238,7 +239,7 @@ int snippet_server_main(int argc, char **argv) {
     maps_fd = -1;
     vs_interpreter_count_threads(status_fd);
     status_fd = -1;
-    if (send_hello(response_fd, true, c.protections, abi, "") != 0) goto out;
+    if (send_hello(response_fd, VS_START_READY, c.protections, 0, abi, "") != 0) goto out;
 
     char *code = malloc(VS_MAX_CODE_BYTES + 1);
     struct vs_result result = {0};

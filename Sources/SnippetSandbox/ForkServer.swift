@@ -21,8 +21,13 @@ final class ForkServer: @unchecked Sendable {
     struct Launch: Sendable {
         var executable: String
         var arguments: [String]
+        /// What the server is, for messages: "the sympy tier's fork server (preload: ...)".
+        var name: String
         /// How long a server may take to import its preload set and say hello.
         var startTimeout: Duration = .seconds(120)
+        /// Pauses before each new attempt after a failure that may pass (a server killed while
+        /// starting, a set-up step that failed): attempts are one more than the pauses.
+        var restartPauses: [Duration] = [.milliseconds(250), .seconds(1), .seconds(2), .seconds(4)]
     }
 
     private struct Process {
@@ -37,32 +42,93 @@ final class ForkServer: @unchecked Sendable {
         self.queue = DispatchQueue(label: label)
     }
 
-    /// Starts the server if it is not running; returns what it said in its hello.
+    /// Starts the server if it is not running, again after each failure that may pass, and
+    /// returns what it said in its hello. A failure that a retry cannot change (a missing
+    /// protection, a preload module that does not import, a bad option) is thrown at once; when
+    /// every attempt failed, the error says what happened each time and what to do.
     func start() throws(SandboxError) -> WireFormat.Hello {
         dispatchPrecondition(condition: .onQueue(queue))
+        var failures: [String] = []
+        for attempt in 0...launch.restartPauses.count {
+            if attempt > 0 {
+                let pause = launch.restartPauses[attempt - 1]
+                usleep(UInt32(clamping: pause.milliseconds * 1000))
+            }
+            do {
+                return try startOnce()
+            } catch where error.isTransient {
+                failures.append("attempt \(attempt + 1): \(error.description)")
+            }
+        }
+        throw SandboxError(
+            .serverStartInterrupted,
+            "\(launch.name) could not start in \(failures.count) attempts (\(failures.joined(separator: "; "))). "
+                + "Something killed it or it ran out of memory while importing its preload: check the node's free "
+                + "memory and the kernel log (dmesg) for the OOM killer, or run fewer --jobs or a smaller --preload")
+    }
+
+    private func startOnce() throws(SandboxError) -> WireFormat.Hello {
         if let process { return process.hello }
         let spawned = try spawn()
+        let hello: WireFormat.Hello?
         do throws(SandboxError) {
-            let deadline = ContinuousClock.now + launch.startTimeout
-            guard let header = try readExactly(spawned.responses, WireFormat.helloSize, until: deadline),
-                  let hello = WireFormat.hello(header)
-            else {
-                throw SandboxError(.protocolViolation, "\(launch.executable) did not send a valid hello frame")
-            }
-            let note = try readExactly(spawned.responses, hello.noteLength, until: deadline) ?? []
-            guard hello.ok else {
-                let message = String(decoding: note, as: UTF8.self)
-                throw SandboxError(
-                    message.hasPrefix("the kernel lacks") ? .protectionMissing([]) : .serverStartFailed,
-                    "the fork server could not start: \(message)")
-            }
-            process = Process(pid: spawned.pid, requests: spawned.requests, responses: spawned.responses, hello: hello)
-            runningPID.store(spawned.pid, ordering: .releasing)
-            return hello
+            hello = try handshake(spawned.responses)
         } catch {
             terminate(spawned.pid, spawned.requests, spawned.responses)
             throw error
         }
+        guard let hello else {
+            // End of file before any hello: the process is gone or going; say how it ended.
+            let end = Self.reap(spawned.pid)
+            close(spawned.requests)
+            close(spawned.responses)
+            throw SandboxError(.serverStartInterrupted, "\(launch.name) \(end) while starting")
+        }
+        process = Process(pid: spawned.pid, requests: spawned.requests, responses: spawned.responses, hello: hello)
+        runningPID.store(spawned.pid, ordering: .releasing)
+        return hello
+    }
+
+    /// The hello of a server that is ready; nil at end of file before it; thrown: what it said
+    /// when it cannot serve, or a frame that is not a hello.
+    private func handshake(_ responses: Int32) throws(SandboxError) -> WireFormat.Hello? {
+        let deadline = ContinuousClock.now + launch.startTimeout
+        guard let header = try readExactly(responses, WireFormat.helloSize, until: deadline) else { return nil }
+        guard let hello = WireFormat.hello(header) else {
+            throw SandboxError(.protocolViolation, "\(launch.name) did not send a valid hello frame")
+        }
+        let note = try readExactly(responses, hello.noteLength, until: deadline) ?? []
+        guard hello.ok else {
+            let message = "\(launch.name) could not start: \(String(decoding: note, as: UTF8.self))"
+            switch hello.failure {
+            case .protectionMissing: throw SandboxError(.protectionMissing(hello.missing.sorted()), message)
+            case .setupFailed: throw SandboxError(.serverStartInterrupted, message)
+            case .none, .badOption, .interpreterFailed: throw SandboxError(.serverStartFailed, message)
+            }
+        }
+        return hello
+    }
+
+    /// How a server that closed its end ended: waits for it (it is exiting), up to a second,
+    /// then kills it. Only this pid, which we spawned and have not reaped yet.
+    private static func reap(_ pid: pid_t) -> String {
+        var status: Int32 = 0
+        for _ in 0..<100 {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid { return describe(status) }
+            if r < 0 && errno != EINTR { return "ended" }
+            usleep(10_000)
+        }
+        kill(pid, SIGKILL)
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return "closed its pipe and did not exit"
+    }
+
+    /// "killed by signal 9", "exited with status 1", from a wait status.
+    private static func describe(_ status: Int32) -> String {
+        let signal = status & 0x7f
+        if signal == 0 { return "exited with status \((status >> 8) & 0xff)" }
+        return "was killed by signal \(signal) (\(String(cString: strsignal(signal))))"
     }
 
     /// Runs one snippet. Never throws for what the snippet does; a server that dies or stops
@@ -82,7 +148,7 @@ final class ForkServer: @unchecked Sendable {
         // The server enforces the wall clock itself; this bound only catches a server that hangs.
         let deadline = ContinuousClock.now + limits.wallTime + .seconds(30)
         let frame = WireFormat.request(code: code, limits: limits)
-        guard writeAll(process.requests, frame) else {
+        guard sendAll(process.requests, frame) else {
             return lost("the fork server stopped reading requests")
         }
         do throws(SandboxError) {
@@ -129,7 +195,7 @@ final class ForkServer: @unchecked Sendable {
 
     /// Sends SIGKILL to the server process (by its own pid only), even mid-snippet: callable
     /// from any thread, for tests of the restart path.
-    func killForTesting() -> pid_t? {
+    func killProcess() -> pid_t? {
         guard let pid = processID else { return nil }
         kill(pid, SIGKILL)
         return pid
@@ -165,8 +231,10 @@ final class ForkServer: @unchecked Sendable {
     // MARK: Spawning
 
     private func spawn() throws(SandboxError) -> (pid: pid_t, requests: Int32, responses: Int32) {
-        guard let toServer = makePipe() else {
-            throw SandboxError(.spawnFailed, "pipe2 for the fork server's requests failed", errno: errno)
+        // A socket, not a pipe: a request to a server that died is then an EPIPE (sendAll),
+        // without a SIGPIPE that the host process would have to ignore.
+        guard let toServer = makeSocketPair().map({ (read: $0.1, write: $0.0) }) else {
+            throw SandboxError(.spawnFailed, "socketpair for the fork server's requests failed", errno: errno)
         }
         guard let fromServer = makePipe() else {
             let e = errno
@@ -242,17 +310,6 @@ func readExactly(_ fd: Int32, _ count: Int, until deadline: ContinuousClock.Inst
         got += n
     }
     return buffer
-}
-
-func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-    var sent = 0
-    while sent < bytes.count {
-        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + sent, bytes.count - sent) }
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 { return false }
-        sent += n
-    }
-    return true
 }
 
 private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {

@@ -20,3 +20,22 @@ func makePipe() -> (read: Int32, write: Int32)? {
     guard vs_pipe_cloexec(&fds) == 0 else { return nil }
     return (fds[0], fds[1])
 }
+
+/// A connected pair of Unix stream sockets, close-on-exec.
+func makeSocketPair() -> (Int32, Int32)? {
+    var fds: [Int32] = [-1, -1]
+    guard vs_socketpair_cloexec(&fds) == 0 else { return nil }
+    return (fds[0], fds[1])
+}
+
+/// Writes all of `bytes` to a socket; false when the peer is gone (EPIPE, without a SIGPIPE).
+func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    var sent = 0
+    while sent < bytes.count {
+        let n = bytes.withUnsafeBytes { vs_send_nosignal(fd, $0.baseAddress! + sent, UInt(bytes.count - sent)) }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { return false }
+        sent += n
+    }
+    return true
+}

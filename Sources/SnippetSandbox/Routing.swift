@@ -19,7 +19,7 @@ struct Routing: Sendable, Hashable {
     private let lacking: [[String]]
 
     init(preload: [String], enabled: Bool) {
-        func root(_ module: String) -> String { String(module.split(separator: ".").first ?? "") }
+        let root = Self.root
         let heavyPresent = Self.heavyModules.filter { heavy in preload.contains { root($0) == heavy } }
         guard enabled, !heavyPresent.isEmpty else {
             tiers = [preload]
@@ -38,6 +38,18 @@ struct Routing: Sendable, Hashable {
         tiers = unique
         lacking = unique.map { tier in heavyPresent.filter { heavy in !tier.contains { root($0) == heavy } } }
     }
+
+    /// "standard library", "numpy", "scipy, sympy": the heavy modules tier `index` adds to the
+    /// one below it, for messages.
+    func tierName(_ index: Int) -> String {
+        func heavy(_ tier: Int) -> [String] {
+            Self.heavyModules.filter { module in tiers[tier].contains { Self.root($0) == module } }
+        }
+        let added = heavy(index).filter { index == 0 || !heavy(index - 1).contains($0) }
+        return added.isEmpty ? "standard library" : added.joined(separator: ", ")
+    }
+
+    private static func root(_ module: String) -> String { String(module.split(separator: ".").first ?? "") }
 
     /// The index of the lightest tier that holds every heavy module the source names.
     func tier(for code: String) -> Int {

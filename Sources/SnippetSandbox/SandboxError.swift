@@ -11,8 +11,13 @@ public struct SandboxError: Error, Sendable, Hashable, CustomStringConvertible {
         case spawnFailed
         /// The kernel lacks a protection and the caller did not accept running without it.
         case protectionMissing([Protection])
-        /// A server started but reported that it cannot serve (an import failed, a bad option).
+        /// A server started but reported that it cannot serve for a reason that starting it
+        /// again cannot change: a preload module does not import, a bad option.
         case serverStartFailed
+        /// A server did not get to serve for a reason that may pass: it was killed while starting
+        /// (the OOM killer, an operator), a step of its set-up failed, or it sent no hello in
+        /// time. The pool starts it again a few times before it gives up with this code.
+        case serverStartInterrupted
         /// A server broke the frame protocol.
         case protocolViolation
     }
@@ -27,6 +32,14 @@ public struct SandboxError: Error, Sendable, Hashable, CustomStringConvertible {
         self.code = code
         self.message = message
         self.errno = errno
+    }
+
+    /// Whether starting the server again may succeed.
+    var isTransient: Bool {
+        switch code {
+        case .spawnFailed, .serverStartInterrupted, .protocolViolation: true
+        case .serverNotFound, .protectionMissing, .serverStartFailed: false
+        }
     }
 
     public var description: String {

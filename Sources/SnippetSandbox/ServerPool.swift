@@ -27,16 +27,16 @@ public final class ServerPool: Sendable {
     ///   configuration does not accept to do without; `.serverNotFound`, `.spawnFailed` or
     ///   `.serverStartFailed` when a server cannot start.
     public init(configuration: SandboxConfiguration) async throws(SandboxError) {
-        // A server that dies closes its pipe; writing to it must be an error, not our death.
-        signal(SIGPIPE, SIG_IGN)
         let executable = try Self.locateServer(configuration.serverExecutable)
         let routing = Routing(preload: configuration.preload, enabled: configuration.routeByImports)
         var common = ["--scratch-root", configuration.scratchRoot]
         if !configuration.acceptMissing.isEmpty {
             common += ["--accept-missing", configuration.acceptMissing.map(\.rawValue).sorted().joined(separator: ",")]
         }
-        let launches = routing.tiers.map { preload in
-            ForkServer.Launch(executable: executable, arguments: ["--preload", preload.joined(separator: ",")] + common)
+        let launches = routing.tiers.enumerated().map { tier, preload in
+            ForkServer.Launch(
+                executable: executable, arguments: ["--preload", preload.joined(separator: ",")] + common,
+                name: "the fork server of tier \(tier) (\(routing.tierName(tier)), preload \(preload.joined(separator: ",")))")
         }
         let servers = (0..<configuration.servers).map { slot in
             launches.enumerated().map { tier, launch in ForkServer(launch: launch, label: "snippet-server-\(slot)-\(tier)") }
@@ -117,9 +117,9 @@ public final class ServerPool: Sendable {
     }
 
     /// Kills one server with SIGKILL (by its own pid) and returns that pid; the next snippet
-    /// on it restarts it. For tests of the restart path.
-    public func killServerForTesting(slot: Int, tier: Int) -> Int32? {
-        servers[slot][tier].killForTesting()
+    /// on it restarts it. For this package's tests of the restart path.
+    package func killServer(slot: Int, tier: Int) -> Int32? {
+        servers[slot][tier].killProcess()
     }
 
     private static func stop(_ servers: [[ForkServer]]) async {
@@ -138,8 +138,7 @@ public final class ServerPool: Sendable {
     }
 
     private static func explain(_ error: SandboxError, configuration: SandboxConfiguration) -> SandboxError {
-        guard case .protectionMissing = error.code else { return error }
-        let missing = Protection.allCases.filter { error.message.contains(" \($0.rawValue)") }
+        guard case .protectionMissing(let missing) = error.code else { return error }
         return SandboxError(
             .protectionMissing(missing),
             "\(error.message). To run with a weaker sandbox anyway, accept it explicitly "
@@ -163,8 +162,11 @@ public final class ServerPool: Sendable {
         if let found = candidates.first(where: { access($0, X_OK) == 0 }) { return found }
         throw SandboxError(
             .serverNotFound,
-            "the snippet-server executable was not found (looked at: \(candidates.joined(separator: ", "))); "
-                + "build it with `swift build` or set VERIFY_SNIPPETS_SERVER")
+            "the snippet-server executable was not found (looked at: \(candidates.joined(separator: ", "))). "
+                + "In this repository, `swift build` builds it; a package that depends on this one lists "
+                + #".product(name: "snippet-server", package: "verify-snippets") in its executable target's "#
+                + "dependencies, so that it is built beside that executable; or set "
+                + "SandboxConfiguration.serverExecutable or VERIFY_SNIPPETS_SERVER to its path")
     }
 }
 

@@ -30,10 +30,28 @@ enum WireFormat {
 
     struct Hello: Sendable {
         var ok: Bool
+        var failure: StartFailure
         var protections: Set<Protection>
+        /// The protections the kernel lacks that the caller did not accept to do without.
+        var missing: Set<Protection>
         var landlockABI: Int
         var serverPID: Int32
         var noteLength: Int
+    }
+
+    /// Why a server could not start, as its hello frame says (`enum vs_start_failure`).
+    enum StartFailure: Sendable {
+        case none, protectionMissing, badOption, interpreterFailed, setupFailed
+
+        init(_ code: UInt32) {
+            switch vs_start_failure(rawValue: code) {
+            case VS_START_READY: self = .none
+            case VS_START_PROTECTION_MISSING: self = .protectionMissing
+            case VS_START_BAD_OPTION: self = .badOption
+            case VS_START_INTERPRETER_FAILED: self = .interpreterFailed
+            default: self = .setupFailed
+            }
+        }
     }
 
     static func hello(_ bytes: [UInt8]) -> Hello? {
@@ -42,7 +60,8 @@ enum WireFormat {
         guard h.magic == VS_HELLO_MAGIC, h.version == VS_PROTOCOL_VERSION,
               h.note_length <= VS_MAX_NOTE_BYTES else { return nil }
         return Hello(
-            ok: h.ok == 1, protections: protections(h.protections), landlockABI: Int(h.landlock_abi),
+            ok: h.ok == 1, failure: StartFailure(h.failure), protections: protections(h.protections),
+            missing: protections(h.missing), landlockABI: Int(h.landlock_abi),
             serverPID: Int32(bitPattern: h.server_pid), noteLength: Int(h.note_length))
     }
 

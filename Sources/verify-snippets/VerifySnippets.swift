@@ -1,6 +1,7 @@
 // The `verify-snippets` command: parse the options, build the values, run `BatchVerifier`.
 
 import ArgumentParser
+import Glibc
 import SnippetSandbox
 import SnippetVerifier
 
@@ -46,6 +47,10 @@ struct VerifySnippets: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Output to a closed pipe (`| head`) must be an unwritable-output error with a message
+        // and status 1, not a silent death. (The library never touches this disposition: it
+        // writes to its servers with MSG_NOSIGNAL.)
+        signal(SIGPIPE, SIG_IGN)
         let job = output.job(input: input)
         try job.checkFiles(summary: output.summaryJSON)
         let configuration = pool.configuration(limits: limits.sandboxLimits)

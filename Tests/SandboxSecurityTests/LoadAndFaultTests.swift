@@ -28,7 +28,7 @@ struct LoadAndFaultTests {
                 if Task.isCancelled { break }  // the run is over: a kill now would hit the checks below
                 let slot = Int.random(in: 0..<2, using: &killRng)
                 let tier = Int.random(in: 0..<pool.preloadTiers.count, using: &killRng)
-                if let pid = pool.killServerForTesting(slot: slot, tier: tier) { killed.append(pid) }
+                if let pid = pool.killServer(slot: slot, tier: tier) { killed.append(pid) }
             }
             return killed
         }

@@ -55,7 +55,7 @@ struct IsolationTests {
         async let first = pool.run("import time\ntime.sleep(5)\nprint('slept')")
         async let second = pool.run("import time\ntime.sleep(5)\nprint('slept')")
         try await Task.sleep(for: .milliseconds(400))
-        let killed = pool.killServerForTesting(slot: 0, tier: 0)
+        let killed = pool.killServer(slot: 0, tier: 0)
         #expect(killed != nil)
         let runs = await [first, second]
         let lost = runs.filter { $0.outcome.kind == .sandboxError }

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#define VS_PROTOCOL_VERSION 1u
+#define VS_PROTOCOL_VERSION 2u
 #define VS_HELLO_MAGIC 0x4f4c4856u    /* "VHLO" */
 #define VS_REQUEST_MAGIC 0x51455256u  /* "VREQ" */
 #define VS_RESPONSE_MAGIC 0x53455256u /* "VRES" */
@@ -42,15 +42,27 @@ enum vs_outcome {
     VS_OUTCOME_SETUP_FAILED = 10, /* detail: errno; note: the confinement step that failed */
 };
 
+/* Why a server could not start, in its hello frame: whether starting it again can help is the
+ * Swift side's decision, made from this field, never from the note's words. */
+enum vs_start_failure {
+    VS_START_READY = 0,
+    VS_START_PROTECTION_MISSING = 1, /* `missing` holds the protections the kernel lacks */
+    VS_START_BAD_OPTION = 2,         /* the command line is wrong */
+    VS_START_INTERPRETER_FAILED = 3, /* Python did not initialise, or a preload module did not import */
+    VS_START_SETUP_FAILED = 4,       /* a step of the server's own set-up failed (errno in the note) */
+};
+
 /* First frame a server writes, once, then `note_length` bytes of note: on failure, why. */
 struct vs_hello {
     uint32_t magic;
     uint32_t version;
-    uint32_t ok;          /* 1: ready to serve; 0: the note says why it cannot */
+    uint32_t ok;          /* 1: ready to serve; 0: `failure` and the note say why it cannot */
     uint32_t protections; /* enum vs_protection bits active in every child */
     uint32_t landlock_abi;
     uint32_t server_pid;
     uint32_t note_length;
+    uint32_t failure; /* enum vs_start_failure */
+    uint32_t missing; /* enum vs_protection bits required, lacking and not accepted */
     uint32_t reserved;
 };
 
