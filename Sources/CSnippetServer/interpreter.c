@@ -170,7 +170,36 @@ static int collect_read_paths(PyObject *globals, char *error, size_t error_len) 
     return 0;
 }
 
-int vs_interpreter_init(const char *preload, const char *scratch_dir, char *error, size_t error_len) {
+/* The user's package folders go first on sys.path, each as a site directory (its .pth files
+ * read), so that a virtual environment's networkx or pandas is the one imported. */
+static const char vs_package_path[] =
+    "import site, sys\n"
+    "_installed = list(sys.path)\n"
+    "for _folder in _packages:\n"
+    "    site.addsitedir(_folder)\n"
+    "sys.path[:] = [p for p in sys.path if p not in _installed] + _installed\n";
+
+static int add_package_folders(const struct vs_interpreter_setup *setup, char *error, size_t error_len) {
+    if (setup->package_count == 0) return 0;
+    PyObject *globals = PyDict_New(), *list = PyList_New(0);
+    int rc = globals && list ? 0 : -1;
+    for (size_t k = 0; rc == 0 && k < setup->package_count; k++) {
+        PyObject *folder = PyUnicode_DecodeFSDefault(setup->packages[k]);
+        rc = folder ? PyList_Append(list, folder) : -1;
+        Py_XDECREF(folder);
+    }
+    if (rc == 0) rc = PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins());
+    if (rc == 0) rc = PyDict_SetItemString(globals, "_packages", list);
+    PyObject *result = rc == 0 ? PyRun_String(vs_package_path, Py_file_input, globals, globals) : NULL;
+    if (!result) set_error(error, error_len, "adding the package folders");
+    Py_XDECREF(result);
+    Py_XDECREF(list);
+    Py_XDECREF(globals);
+    return result ? 0 : -1;
+}
+
+int vs_interpreter_init(const struct vs_interpreter_setup *setup, char *error, size_t error_len) {
+    const char *preload = setup->preload, *scratch_dir = setup->scratch_dir;
     PyPreConfig pre;
     PyPreConfig_InitIsolatedConfig(&pre);
     pre.utf8_mode = 1; /* the isolated config would otherwise print ASCII only */
@@ -189,14 +218,16 @@ int vs_interpreter_init(const char *preload, const char *scratch_dir, char *erro
     config.hash_seed = 0; /* same input, same set order, same output */
     config.write_bytecode = 0;
     config.parse_argv = 0;
-    /* Debian's interpreter, so that sys.prefix is /usr whatever this executable's path is. */
-    st = PyConfig_SetString(&config, &config.program_name, L"/usr/bin/python3");
+    /* The installation's own program, so that sys.prefix is its prefix whatever this
+     * executable's path is. */
+    st = PyConfig_SetBytesString(&config, &config.program_name, setup->program);
     if (!PyStatus_Exception(st)) st = Py_InitializeFromConfig(&config);
     PyConfig_Clear(&config);
     if (PyStatus_Exception(st)) {
         snprintf(error, error_len, "Py_InitializeFromConfig: %s", st.err_msg ? st.err_msg : "failed");
         return -1;
     }
+    if (add_package_folders(setup, error, error_len) != 0) return -1;
     PyObject *globals = PyDict_New();
     PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins());
     PyObject *s = PyUnicode_FromString(scratch_dir), *p = PyUnicode_FromString(preload);

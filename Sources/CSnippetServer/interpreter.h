@@ -4,9 +4,18 @@
 
 #include <stddef.h>
 
-/* Initialises CPython, imports `preload` (comma-separated), warms sympy's caches and freezes
- * the heap. On failure returns -1 and writes the reason into `error`. */
-int vs_interpreter_init(const char *preload, const char *scratch_dir, char *error, size_t error_len);
+/* What the server's interpreter is set up with. */
+struct vs_interpreter_setup {
+    const char *program;         /* the installation's python3.X (installation.h) */
+    const char *preload;         /* modules, comma-separated */
+    const char *const *packages; /* folders searched before the installation's, as site dirs */
+    size_t package_count;
+    const char *scratch_dir;
+};
+
+/* Initialises CPython, imports the preload set, warms sympy's caches and freezes the heap. On
+ * failure returns -1 and writes the reason into `error`. */
+int vs_interpreter_init(const struct vs_interpreter_setup *setup, char *error, size_t error_len);
 
 /* Directories and files a child must be able to read (NULL-terminated; owned by the
  * interpreter module): the interpreter's library paths and what lazy imports need. */

@@ -56,7 +56,7 @@ static int enter_user_namespace(void) {
 /* Where the scratch folder is inside the server's own file-system view. */
 #define VS_VIEW_SCRATCH "/scratch"
 
-int vs_scratch_create(struct vs_scratch *s, const char *root, bool as_root) {
+int vs_scratch_create(struct vs_scratch *s, const char *root, bool as_root, const char *const *shown, size_t shown_count) {
     s->tmpfs = false;
     s->view = false;
     int entered = as_root ? 0 : enter_user_namespace();
@@ -70,7 +70,7 @@ int vs_scratch_create(struct vs_scratch *s, const char *root, bool as_root) {
             PLOG_E("unshare(CLONE_NEWNS)");
             return -errno;
         }
-        int rc = vs_view_enter(VS_VIEW_SCRATCH);
+        int rc = vs_view_enter(VS_VIEW_SCRATCH, shown, shown_count);
         if (rc) return rc;
         s->view = true;
         snprintf(s->path, sizeof s->path, VS_VIEW_SCRATCH);

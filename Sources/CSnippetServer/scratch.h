@@ -4,6 +4,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 struct vs_scratch {
     char path[PATH_MAX];
@@ -13,8 +14,9 @@ struct vs_scratch {
 };
 
 /* As root, and as anyone else whose kernel lets them create a user namespace, the folder is a
- * tmpfs in the server's private view (view.c); otherwise a folder under `root`. */
-int vs_scratch_create(struct vs_scratch *s, const char *root, bool as_root);
+ * tmpfs in the server's private view (view.c), which also shows the `shown` folders read-only;
+ * otherwise a folder under `root`. */
+int vs_scratch_create(struct vs_scratch *s, const char *root, bool as_root, const char *const *shown, size_t shown_count);
 /* 0: it was empty or has been emptied in place; 1: it is a new tmpfs (anything bound to the old
  * one, such as a Landlock rule, must be made again); -errno on failure. */
 int vs_scratch_wipe(struct vs_scratch *s);

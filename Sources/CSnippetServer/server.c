@@ -5,22 +5,50 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "confine.h"
 #include "huge_pages.h"
+#include "installation.h"
 #include "interpreter.h"
 #include "log.h"
 #include "reaper.h"
 #include "scratch.h"
 #include "snippet_server.h"
 
+/* Folders a user may add (--package-folders): enough for a few virtual environments. */
+#define VS_MAX_PACKAGE_FOLDERS 16
+
 struct vs_options {
     const char *preload;
     const char *scratch_root;
     uint32_t accept_missing; /* enum vs_protection bits the caller accepts to do without */
+    char *packages[VS_MAX_PACKAGE_FOLDERS]; /* absolute paths of existing folders */
+    size_t package_count;
 };
+
+/* "/a/site-packages:/b": each an absolute path to a folder that exists. */
+static int parse_package_folders(char *value, struct vs_options *o, char *error, size_t len) {
+    for (char *save = NULL, *folder = strtok_r(value, ":", &save); folder; folder = strtok_r(NULL, ":", &save)) {
+        struct stat st;
+        const char *why = folder[0] != '/'              ? "not an absolute path"
+                          : stat(folder, &st) != 0       ? strerror(errno)
+                          : !S_ISDIR(st.st_mode)         ? "not a folder"
+                                                         : NULL;
+        if (why) {
+            snprintf(error, len, "package folder %s: %s", folder, why);
+            return -1;
+        }
+        if (o->package_count == VS_MAX_PACKAGE_FOLDERS) {
+            snprintf(error, len, "more than %d package folders", VS_MAX_PACKAGE_FOLDERS);
+            return -1;
+        }
+        o->packages[o->package_count++] = folder;
+    }
+    return 0;
+}
 
 static const struct { const char *name; uint32_t bit; } vs_protection_names[] = {
     {"seccomp", VS_PROTECT_SECCOMP},           {"landlock-fs", VS_PROTECT_LANDLOCK_FS},
@@ -33,12 +61,15 @@ static int parse_options(int argc, char **argv, struct vs_options *o, char *erro
     o->preload = "math";
     o->scratch_root = "/var/tmp";
     o->accept_missing = 0;
+    o->package_count = 0;
     for (int i = 1; i < argc; i += 2) {
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(argv[i], "--preload") == 0 && value) {
             o->preload = value;
         } else if (strcmp(argv[i], "--scratch-root") == 0 && value) {
             o->scratch_root = value;
+        } else if (strcmp(argv[i], "--package-folders") == 0 && value) {
+            if (parse_package_folders(argv[i + 1], o, error, len) != 0) return -1;
         } else if (strcmp(argv[i], "--accept-missing") == 0 && value) {
             for (size_t k = 0; k < sizeof vs_protection_names / sizeof vs_protection_names[0]; k++)
                 if (strstr(value, vs_protection_names[k].name)) o->accept_missing |= vs_protection_names[k].bit;
@@ -192,8 +223,16 @@ int snippet_server_main(int argc, char **argv) {
     /* Before the private root hides /proc. */
     int maps_fd = vs_huge_pages_open();
     int status_fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    /* The private root shows the installation when it is not under /usr, and the package folders. */
+    struct vs_installation installation;
+    vs_installation_find(&installation);
+    const char *shown[VS_MAX_PACKAGE_FOLDERS + 1];
+    size_t shown_count = 0;
+    if (strcmp(installation.prefix, "/usr") != 0 && strncmp(installation.prefix, "/usr/", 5) != 0)
+        shown[shown_count++] = installation.prefix;
+    for (size_t k = 0; k < opts.package_count; k++) shown[shown_count++] = opts.packages[k];
     struct vs_scratch scratch;
-    if (vs_scratch_create(&scratch, opts.scratch_root, as_root) != 0) {
+    if (vs_scratch_create(&scratch, opts.scratch_root, as_root, shown, shown_count) != 0) {
         snprintf(note, sizeof note, "cannot create a scratch folder under %s: %s", opts.scratch_root, strerror(errno));
         send_hello(response_fd, VS_START_SETUP_FAILED, protections, 0, abi, note);
         return 1;
@@ -220,7 +259,10 @@ int snippet_server_main(int argc, char **argv) {
         send_hello(response_fd, VS_START_PROTECTION_MISSING, protections, missing, abi, note);
         goto out;
     }
-    if (vs_interpreter_init(opts.preload, scratch.path, note, sizeof note) != 0) {
+    const struct vs_interpreter_setup setup = {
+        .program = installation.program, .preload = opts.preload, .packages = (const char *const *)opts.packages,
+        .package_count = opts.package_count, .scratch_dir = scratch.path};
+    if (vs_interpreter_init(&setup, note, sizeof note) != 0) {
         send_hello(response_fd, VS_START_INTERPRETER_FAILED, protections, 0, abi, note);
         goto out;
     }

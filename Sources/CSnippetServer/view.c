@@ -52,14 +52,17 @@ static int make_mount_point(const char *target, bool directory) {
     return 0;
 }
 
-static int bind_read_only(const char *source) {
+/* `source` as `fd` holds it (O_PATH, opened before the new root's tmpfs could hide a source
+ * under /tmp), at the same path in the new root. */
+static int bind_read_only(const char *source, int fd) {
     struct stat st;
-    if (stat(source, &st) != 0) return 0; /* not on this machine: nothing to show */
-    char target[PATH_MAX];
+    if (fd < 0 || fstat(fd, &st) != 0) return 0; /* not on this machine: nothing to show */
+    char target[PATH_MAX], held[64];
     snprintf(target, sizeof target, VS_NEW_ROOT "%s", source);
+    snprintf(held, sizeof held, "/proc/self/fd/%d", fd);
     int rc = make_mount_point(target, S_ISDIR(st.st_mode));
     if (rc) return rc;
-    if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) != 0) {
+    if (mount(held, target, NULL, MS_BIND | MS_REC, NULL) != 0) {
         PLOG_E("mount(bind %s)", source);
         return -errno;
     }
@@ -82,25 +85,34 @@ static int bind_read_only(const char *source) {
     return 0;
 }
 
-int vs_view_enter(const char *scratch) {
+int vs_view_enter(const char *scratch, const char *const *extra, size_t extra_count) {
+    enum { fixed = sizeof vs_view_binds / sizeof vs_view_binds[0] };
+    const char *sources[fixed + 1 + VS_VIEW_MAX_EXTRA];
+    char etc_python[32];
+    snprintf(etc_python, sizeof etc_python, "/etc/python%d.%d", PY_MAJOR_VERSION, PY_MINOR_VERSION);
+    size_t count = 0;
+    for (size_t i = 0; i < fixed; i++) sources[count++] = vs_view_binds[i];
+    sources[count++] = etc_python;
+    for (size_t i = 0; i < extra_count && i < VS_VIEW_MAX_EXTRA; i++) sources[count++] = extra[i];
+    int held[sizeof sources / sizeof sources[0]];
+    for (size_t i = 0; i < count; i++) held[i] = open(sources[i], O_PATH | O_CLOEXEC);
+    int rc = 0;
     if (mount("verify-snippets-root", VS_NEW_ROOT, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755") != 0) {
+        rc = -errno;
         PLOG_E("mount(tmpfs, " VS_NEW_ROOT ")");
-        return -errno;
     }
-    for (size_t i = 0; i < sizeof vs_view_binds / sizeof vs_view_binds[0]; i++) {
-        int rc = bind_read_only(vs_view_binds[i]);
-        if (rc) return rc;
+    for (size_t i = 0; i < count; i++) {
+        if (rc == 0) rc = bind_read_only(sources[i], held[i]);
+        if (held[i] >= 0) close(held[i]);
     }
+    if (rc) return rc;
     char path[PATH_MAX];
-    snprintf(path, sizeof path, "/etc/python%d.%d", PY_MAJOR_VERSION, PY_MINOR_VERSION);
-    int bound = bind_read_only(path);
-    if (bound) return bound;
     for (size_t i = 0; i < sizeof vs_view_links / sizeof vs_view_links[0]; i++) {
         snprintf(path, sizeof path, VS_NEW_ROOT "/%s", vs_view_links[i][0]);
         if (symlink(vs_view_links[i][1], path) != 0) PLOG_E("symlink(%s)", path);
     }
     snprintf(path, sizeof path, VS_NEW_ROOT "%s", scratch);
-    int rc = make_mount_point(path, true);
+    rc = make_mount_point(path, true);
     if (rc) return rc;
     if (make_mount_point(VS_NEW_ROOT "/.old", true)) return -errno;
     if (syscall(SYS_pivot_root, VS_NEW_ROOT, VS_NEW_ROOT "/.old") != 0) {

@@ -15,6 +15,12 @@ public struct SandboxConfiguration: Sendable, Hashable {
     /// Protections the caller agrees to do without when the kernel lacks them. Empty by
     /// default: a missing protection stops the pool from starting.
     public var acceptMissing: Set<Protection>
+    /// Folders of Python packages that snippets may import, searched before the interpreter's
+    /// own (a virtual environment's `site-packages` with the networkx or pandas a pipeline
+    /// wants): absolute paths of existing folders, each read as a site directory (its `.pth`
+    /// files too). The private root and Landlock show exactly these folders, read-only, and
+    /// nothing more. Empty by default: the distribution's packages only.
+    public var packageFolders: [String]
     /// The `snippet-server` executable. Nil: `VERIFY_SNIPPETS_SERVER` from the environment, else
     /// the `snippet-server` beside the running executable.
     public var serverExecutable: String?
@@ -36,7 +42,8 @@ public struct SandboxConfiguration: Sendable, Hashable {
         limits: SandboxLimits = .default,
         acceptMissing: Set<Protection> = [],
         serverExecutable: String? = nil,
-        scratchRoot: String = "/var/tmp"
+        scratchRoot: String = "/var/tmp",
+        packageFolders: [String] = []
     ) {
         self.servers = max(1, servers)
         self.preload = preload
@@ -45,6 +52,7 @@ public struct SandboxConfiguration: Sendable, Hashable {
         self.acceptMissing = acceptMissing
         self.serverExecutable = serverExecutable
         self.scratchRoot = scratchRoot
+        self.packageFolders = packageFolders
     }
 
     /// One server per core the process may run on.

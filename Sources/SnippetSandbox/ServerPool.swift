@@ -30,6 +30,9 @@ public final class ServerPool: Sendable {
         let executable = try Self.locateServer(configuration.serverExecutable)
         let routing = Routing(preload: configuration.preload, enabled: configuration.routeByImports)
         var common = ["--scratch-root", configuration.scratchRoot]
+        if !configuration.packageFolders.isEmpty {
+            common += ["--package-folders", configuration.packageFolders.joined(separator: ":")]
+        }
         if !configuration.acceptMissing.isEmpty {
             common += ["--accept-missing", configuration.acceptMissing.map(\.rawValue).sorted().joined(separator: ",")]
         }

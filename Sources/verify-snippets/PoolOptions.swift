@@ -1,6 +1,7 @@
 // How many fork servers, what they preload, which missing protections are accepted: --jobs, --preload, --allow-weaker-sandbox.
 
 import ArgumentParser
+import Foundation
 import SnippetSandbox
 
 struct PoolOptions: ParsableArguments {
@@ -15,6 +16,15 @@ struct PoolOptions: ParsableArguments {
             "Modules each server imports once, before any snippet, comma-separated. Example: --preload math,fractions,sympy",
             valueName: "modules"))
     var preload = ModuleList(SandboxConfiguration.defaultPreload)
+
+    @Option(
+        name: .customLong("python-path"),
+        help: ArgumentHelp(
+            "Folders of Python packages snippets may import, searched before the distribution's: colon-separated "
+                + "or repeated; each is shown read-only in the sandbox, nothing else is. "
+                + "Example: --python-path /opt/venvs/math/lib/python3.11/site-packages",
+            valueName: "folders"))
+    var pythonPath: [String] = []
 
     @Option(
         name: .customLong("allow-weaker-sandbox"),
@@ -32,6 +42,20 @@ struct PoolOptions: ParsableArguments {
         if preload.modules.isEmpty {
             throw ValidationError("--preload needs at least one module; example: --preload math,sympy")
         }
+        for folder in packageFolders {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ValidationError("--python-path: \(folder) is not a folder; example: --python-path /opt/venv/lib/python3.11/site-packages")
+            }
+        }
+    }
+
+    /// The --python-path folders, absolute (the servers do not run in this working folder).
+    var packageFolders: [String] {
+        let here = FileManager.default.currentDirectoryPath
+        return pythonPath.flatMap { $0.split(separator: ":").map(String.init) }.map { folder in
+            URL(fileURLWithPath: folder, relativeTo: URL(fileURLWithPath: here, isDirectory: true)).standardizedFileURL.path
+        }
     }
 
     func configuration(limits: SandboxLimits) -> SandboxConfiguration {
@@ -39,7 +63,8 @@ struct PoolOptions: ParsableArguments {
             servers: jobs ?? SandboxConfiguration.defaultServerCount,
             preload: preload.modules,
             limits: limits,
-            acceptMissing: Set(allowWeakerSandbox.protections))
+            acceptMissing: Set(allowWeakerSandbox.protections),
+            packageFolders: packageFolders)
     }
 
     /// Computations in flight or waiting to be written: four per server keeps every server busy
