@@ -8,6 +8,8 @@ import Synchronization
 final class ProgressReporter: Sendable {
     private let live = isatty(STDERR_FILENO) == 1
     private let lastShown = Mutex<ContinuousClock.Instant?>(nil)
+    /// The records the run will write in all (with those already done), once counted.
+    private let total = Mutex<Int?>(nil)
     private let clock = ContinuousClock()
 
     /// Called after each write; shows at most 5 updates a second on a terminal, one a minute in a log.
@@ -24,7 +26,33 @@ final class ProgressReporter: Sendable {
             return true
         }
         guard due else { return }
-        standardError(live ? "\r\u{1B}[K" + summary.oneLine : summary.oneLine + "\n")
+        let line = progress(summary) + summary.oneLine
+        standardError(live ? "\r\u{1B}[K" + line : line + "\n")
+    }
+
+    /// Sets the total once the input is counted (a regular file only).
+    func setTotal(_ records: Int) {
+        total.withLock { $0 = records }
+    }
+
+    /// "[24.0% of 5000, ETA 3m12s] ", or nothing before the total is known.
+    private func progress(_ summary: Summary) -> String {
+        guard let total = total.withLock({ $0 }), total > 0 else { return "" }
+        let done = summary.records + summary.resumedRecords
+        let percent = Double(done) * 100 / Double(total)
+        var text = "[\(fixedPoint(percent))% of \(total)"
+        if summary.records > 0, summary.seconds > 0, done < total {
+            let seconds = Int((Double(total - done) * summary.seconds / Double(summary.records)).rounded())
+            text += ", ETA " + (seconds >= 3600 ? "\(seconds / 3600)h\(seconds % 3600 / 60)m"
+                                : seconds >= 60 ? "\(seconds / 60)m\(seconds % 60)s" : "\(seconds)s")
+        }
+        return text + "] "
+    }
+
+    /// "24.0" for 23.96.
+    private func fixedPoint(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
     }
 
     /// On a terminal, says what the first seconds are spent on (each server imports its preload).

@@ -27,7 +27,8 @@ struct VerifySnippets: AsyncParsableCommand {
 
             Example: verify-snippets snippets.jsonl -o verified.jsonl --kept kept.jsonl \
             --dropped dropped.jsonl --summary-json summary.json --timeout 5 --jobs 8
-            """
+            """,
+        version: verifySnippetsVersion
     )
 
     @Argument(help: ArgumentHelp("The input JSONL file; - reads standard input. Example: snippets.jsonl", valueName: "input"))
@@ -56,6 +57,11 @@ struct VerifySnippets: AsyncParsableCommand {
         let configuration = pool.configuration(limits: limits.sandboxLimits)
         let reporter = ProgressReporter()
         reporter.starting(servers: configuration.servers)
+        // Counted while the servers start; the progress line shows it when it is ready.
+        let counting = Task.detached { [input, shard = output.shard] in
+            if let total = RecordCount.records(inFile: input, shard: shard) { reporter.setTotal(total) }
+        }
+        defer { counting.cancel() }
         let sandbox: ServerPool
         do {
             sandbox = try await ServerPool(configuration: configuration)
