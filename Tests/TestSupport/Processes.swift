@@ -45,6 +45,20 @@ private func processesNow(ownedBy uid: uid_t) -> [Int32] {
     return pids
 }
 
+/// The live children of `parent` with their command lines, for tests that kill the servers of
+/// a run they started (by pid, and only those).
+public func childProcesses(of parent: Int32) -> [(pid: Int32, arguments: [String])] {
+    guard let dir = opendir("/proc") else { return [] }
+    defer { closedir(dir) }
+    var children: [(Int32, [String])] = []
+    while let entry = readdir(dir) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        guard let pid = Int32(name), parentPID(pid) == parent else { continue }
+        children.append((pid, readProc(pid, "cmdline").split(separator: "\0").map(String.init)))
+    }
+    return children
+}
+
 private func owner(_ pid: Int32) -> uid_t? {
     var st = stat()
     return stat("/proc/\(pid)", &st) == 0 ? st.st_uid : nil
