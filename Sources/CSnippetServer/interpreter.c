@@ -315,5 +315,8 @@ void vs_interpreter_after_fork_child(void) {
         PyOS_AfterFork_Child();
         return;
     }
+#if PY_VERSION_HEX >= 0x030B0000
+    /* What PyOS_AfterFork_Child would have set (3.11+ keep the thread's kernel id here). */
     PyThreadState_Get()->native_thread_id = (unsigned long)syscall(SYS_gettid);
+#endif
 }
