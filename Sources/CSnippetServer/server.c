@@ -130,6 +130,10 @@ static int send_result(int fd, struct vs_result *r) {
  * only these variables. HOME and TMPDIR point at the scratch folder; the thread counts keep
  * OpenBLAS and OpenMP from starting threads of their own. */
 static void reset_environment(const char *scratch) {
+    /* The strings themselves sit on the initial stack, which every child inherits: wipe them,
+     * not only the pointers (the Swift side passes only LD_BIND_NOW=1, read by the loader long
+     * before this; a server started by hand may have anything). */
+    for (char **variable = environ; variable && *variable; variable++) explicit_bzero(*variable, strlen(*variable));
     clearenv();
     setenv("HOME", scratch, 1);
     setenv("TMPDIR", scratch, 1);
