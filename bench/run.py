@@ -26,6 +26,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import startup  # noqa: E402  (bench/startup.py: the start-up section)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PY = "/usr/bin/python3"
@@ -147,6 +150,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is kept")
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
     ap.add_argument("--scratch-path", default=os.path.join(ROOT, ".build"), help="swift build scratch path")
+    ap.add_argument("--startup-jobs", default="1,2,4,8", help="--jobs values for the start-up section")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     engine, binary = build(a.scratch_path)
@@ -175,7 +179,7 @@ def main():
             rows.append(r)
             print(f"  {kind:9} {name:17} n={r['count']:5} {r['count'] / r['wall_s']:8.1f}/s "
                   f"(runs {', '.join(f'{w:.2f}' for w in r['walls_s'])} s)", flush=True)
-    startup = measure(engine, one, a.jobs, binary, a.repeat)
+    one_snippet = measure(engine, one, a.jobs, binary, a.repeat)
 
     # The engine without its start-up, from its own measurements (see contenders.py): wall from
     # its own clock, started once the servers are up; CPU after the servers are up.
@@ -235,8 +239,8 @@ def main():
         print(f"{t['contender']:34} {t['corpus']:9} {str(t['n']):>12} {t['snippets_per_s']:8.1f} "
               f"{t['ms_per_snippet']:8.3f} {t['cpu_ms_per_snippet']:7.3f} {t['time_vs_limit']:8.2f} "
               f"{t['cpu_vs_limit']:11.2f} {t['speed_vs_bwrap']:8.1f} {d:>8}")
-    print(f"\nengine start-up (one snippet end to end, jobs={a.jobs}): {startup['wall_s']:.2f} s wall, "
-          f"{startup['cpu_s']:.2f} s CPU")
+    print(f"\nengine start-up (one snippet end to end, jobs={a.jobs}): {one_snippet['wall_s']:.2f} s wall, "
+          f"{one_snippet['cpu_s']:.2f} s CPU")
 
     def get(c, k):
         return next(t for t in table if t["contender"] == c and t["corpus"] == k)
@@ -272,6 +276,13 @@ def main():
     for name, by in per_kind.items():
         print(f"  {name:17}" + "".join(f"{by[k]:18.2f}" if k in by else f"{'':18}" for k in kinds))
 
+    # Start-up against --jobs: what a run pays before its first snippets (bench/startup.py).
+    starts = None
+    if engine == "verify_snippets":
+        print()
+        starts = startup.measure(binary, [int(j) for j in a.startup_jobs.split(",")], a.repeat, a.out)
+        startup.report(starts)
+
     bad = [t for t in table if t["disagreements"]]
     if bad:
         print("\ndisagreements with the limit (stdout stripped; 'raised' for a snippet that raised):")
@@ -283,14 +294,17 @@ def main():
     with open(os.path.join(a.out, "results.json"), "w") as f:
         json.dump({"machine": info, "engine": engine, "args": vars(a), "table": table,
                    "targets": [{"target": w, "holds": ok, "value": v} for w, ok, v in targets],
-                   "startup": {"wall_s": startup["wall_s"], "cpu_s": startup["cpu_s"]},
+                   "startup": {"wall_s": one_snippet["wall_s"], "cpu_s": one_snippet["cpu_s"]},
+                   "startup_vs_jobs": {str(j): r for j, r in (starts or {}).items()},
                    "sweep_snippets_per_s": sweep, "service_ms_by_kind": per_kind, "seconds": time.time() - t_start,
                    "service_ms": {r["contender"]: r["service_ms"] for r in rows if r["corpus"] == "realistic"}},
                   f, indent=1)
     try:
         plots(a.out, sweep, [r for r in rows if r["corpus"] == "realistic"
                              and "start-up" not in r["contender"]], engine)
-        print(f"\nwrote {a.out}/results.json, throughput_vs_jobs.png, service_time.png")
+        if starts:
+            startup.plot(starts, a.out)
+        print(f"\nwrote {a.out}/results.json, throughput_vs_jobs.png, service_time.png, startup_vs_jobs.png")
     except ImportError:
         print(f"\nwrote {a.out}/results.json; no plots: apt-get install -y python3-matplotlib")
 
