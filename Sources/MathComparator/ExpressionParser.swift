@@ -623,12 +623,23 @@ struct ExpressionParser {
                 if let close = current, isClosing(close) { continue }
             }
             trailingComma = false
+            let start = index
+            let outerPlusMinus = usedPlusMinus
+            usedPlusMinus = false
             let item = try parseItem()
-            if accept(.symbol(":")) {
+            if usedPlusMinus, dialect == .latex, open == .command("{") || open == .symbol("[") {
+                // `\{1 \pm \sqrt{5}, -2\}`: a plus-minus inside a set or list is two of its elements.
+                var minus = ExpressionParser(tokens[start..<index], dialect: dialect, plusMinusSign: -plusMinusSign)
+                items.append(item)
+                items.append(try minus.parseWhole())
+                usedPlusMinus = outerPlusMinus
+            } else if accept(.symbol(":")) {
+                usedPlusMinus = usedPlusMinus || outerPlusMinus
                 guard case .scalar(let key) = item else { throw .unreadable }
                 keys.append(key.description)
                 items.append(try parseItem())
             } else {
+                usedPlusMinus = usedPlusMinus || outerPlusMinus
                 items.append(item)
             }
             if items.count > Limits.maxElements { throw .tooLarge("more than \(Limits.maxElements) elements") }
@@ -654,6 +665,8 @@ struct ExpressionParser {
             if items.count == 1 && !trailingComma { return items[0] }
             return .tuple(items)
         case (.symbol("["), .symbol("]")):
+            // `\left[\begin{array}{cc} … \end{array}\right]`: the brackets of the matrix itself.
+            if items.count == 1, case .matrix = items[0] { return items[0] }
             if let matrix = matrixRows(items) { return .matrix(matrix) }
             return .list(items)
         case (.symbol("("), .symbol("]")), (.symbol("["), .symbol(")")):
@@ -692,7 +705,7 @@ struct ExpressionParser {
             switch tokens[i].token {
             case .symbol("["): level += 1
             case .symbol("]"): level -= 1
-            case .symbol(","), .symbol(":"), .symbol("("): return nil
+            case .symbol(","), .symbol(":"), .symbol("("), .symbol("/"), .symbol("*"), .symbol("^"): return nil
             default: break
             }
             i += 1

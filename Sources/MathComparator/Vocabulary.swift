@@ -46,7 +46,7 @@ enum LaTeXWords {
     /// A run of three or more letters with a vowel, that is no function, unit or known name,
     /// reads as English: `abc` as a product is rarer in a result than `Yes`, `undefined` or `even`.
     static func isProse(_ word: String) -> Bool {
-        if word.count < 3 { return ["No", "no", "is", "Is", "if", "of", "at", "to", "by"].contains(word) }
+        if word.count < 3 { return ["No", "no", "is", "Is", "if", "of", "at", "to", "by", "so", "So", "we", "We"].contains(word) }
         if Units.names.contains(word) { return false }
         return word.contains { "aeiouAEIOU".contains($0) } || word.count > 4
     }
@@ -99,7 +99,7 @@ enum PythonNames {
     static let collectionConstructors: Set<String> = [
         "Matrix", "ImmutableMatrix", "MutableDenseMatrix", "ImmutableDenseMatrix", "array", "Interval", "Interval.open",
         "Interval.Lopen", "Interval.Ropen", "FiniteSet", "Union", "EmptySet", "S.EmptySet", "set", "frozenset", "Eq",
-        "Tuple", "dict_values", "dict_keys", "matrix",
+        "Tuple", "dict_values", "dict_keys", "matrix", "Complement",
     ]
 
     /// Whether a printed identifier reads as a sympy symbol (`x`, `theta`, `x_1`, `a1`) rather than a word (`Done`, `True`).
@@ -171,6 +171,22 @@ enum PythonNames {
                 parts.append(i)
             }
             return .union(parts)
+        case "Complement":
+            // `Complement(Interval(-1, 4), {2})`: what sympy leaves of an interval without points.
+            guard args.count == 2, case .set(let points) = args[1] else { break }
+            let from: [Interval]
+            switch args[0] {
+            case .interval(let i): from = [i]
+            case .union(let parts): from = parts
+            default: throw .unreadable
+            }
+            var removed: [Expr] = []
+            for point in points {
+                guard case .scalar(let e) = point else { throw .unreadable }
+                removed.append(e)
+            }
+            guard let set = RealSet(from), let others = RealSet.excluding(removed) else { break }
+            return set.intersection(others).value
         case "Eq":
             guard allScalar, scalars.count == 2 else { break }
             return .equation(scalars[0], scalars[1])

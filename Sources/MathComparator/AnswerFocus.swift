@@ -1,0 +1,129 @@
+// Finds the answer in LaTeX text that says more than the answer: boxes, math set among prose.
+
+/// `The answer is $\boxed{28}$.`, `Therefore $x \geq 5$ is the solution.`, `$\frac{3}{4}$ of the students`.
+///
+/// A box is the answer by convention: with prose around it only the boxes are read (several are
+/// several answers, in order); among math alone a box is unwrapped in place, so that
+/// `p = \boxed{5}, q = \boxed{2}` keeps its names. Math between `$` signs among prose is the
+/// answer; several pieces joined only by `and`, `or` or commas are several answers, otherwise the
+/// last piece is read.
+enum AnswerFocus {
+    /// The text to read instead of `text`, or nil when `text` is read as it is.
+    static func focus(_ text: Substring) -> String? {
+        let bytes = Array(text.utf8)
+        // Most text has neither boxes nor dollar signs: one pass over the bytes decides.
+        guard bytes.contains(where: { $0 == 0x24 || $0 == 0x5C }) else { return nil }
+        let boxes = boxRanges(bytes)
+        if !boxes.isEmpty {
+            var outside: [UInt8] = []
+            var unwrapped: [UInt8] = []
+            var contents: [String] = []
+            var position = 0
+            for (command, inner) in boxes {
+                outside += bytes[position..<command.lowerBound]
+                unwrapped += bytes[position..<command.lowerBound] + bytes[inner]
+                contents.append(String(decoding: bytes[inner], as: UTF8.self))
+                position = inner.upperBound + 1
+            }
+            outside += bytes[position...]
+            unwrapped += bytes[position...]
+            if hasProse(outside) { return contents.joined(separator: ", ") }
+            return String(decoding: unwrapped, as: UTF8.self)
+        }
+        let pieces = mathPieces(bytes)
+        guard !pieces.math.isEmpty, hasProse(pieces.prose.joined()) else { return nil }
+        let between = pieces.prose.dropFirst().dropLast()
+        let math = pieces.math.map { String(decoding: $0, as: UTF8.self) }
+        if between.allSatisfy(isJoiner) { return math.joined(separator: ", ") }
+        return math.last
+    }
+
+    /// Whether the text holds English words (not units, connectives or variables).
+    static func hasProse<S: Sequence>(_ bytes: S) -> Bool where S.Element == UInt8 {
+        let text = String(decoding: Array(bytes), as: UTF8.self)
+        guard let lexemes = Lexer.tokens(Substring(text), dialect: .latex) else { return false }
+        return lexemes.contains { lexeme in
+            if case .word(let w) = lexeme.token { return LaTeXWords.isProse(w) && !LaTeXWords.connectives.contains(w) }
+            return false
+        }
+    }
+
+    /// `\boxed{…}` and `\fbox{…}`: the command's start and the range inside its braces.
+    private static func boxRanges(_ bytes: [UInt8]) -> [(command: Range<Int>, inner: Range<Int>)] {
+        var found: [(Range<Int>, Range<Int>)] = []
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] == 0x5C, let name = ["boxed", "fbox"].first(where: { matches(bytes, at: i + 1, $0) }) else {
+                i += 1
+                continue
+            }
+            var open = i + 1 + name.utf8.count
+            while open < bytes.count && bytes[open] == 0x20 { open += 1 }
+            guard open < bytes.count, bytes[open] == 0x7B, let close = matchingBrace(bytes, open) else {
+                i += 1
+                continue
+            }
+            found.append((i..<open, (open + 1)..<close))
+            i = close + 1
+        }
+        return found
+    }
+
+    private static func matches(_ bytes: [UInt8], at i: Int, _ word: String) -> Bool {
+        let w = Array(word.utf8)
+        guard i + w.count <= bytes.count, Array(bytes[i..<i + w.count]) == w else { return false }
+        // `\boxed` and not `\boxedtext`.
+        return i + w.count == bytes.count || !isLetter(bytes[i + w.count])
+    }
+
+    private static func matchingBrace(_ bytes: [UInt8], _ open: Int) -> Int? {
+        var level = 0
+        var k = open
+        while k < bytes.count {
+            switch bytes[k] {
+            case 0x5C: k += 1  // an escaped brace, `\{`, does not count
+            case 0x7B: level += 1
+            case 0x7D:
+                level -= 1
+                if level == 0 { return k }
+            default: break
+            }
+            k += 1
+        }
+        return nil
+    }
+
+    /// The text split at unescaped `$` signs (`$$` counts as one): math pieces and the prose around them.
+    private static func mathPieces(_ bytes: [UInt8]) -> (math: [ArraySlice<UInt8>], prose: [ArraySlice<UInt8>]) {
+        var math: [ArraySlice<UInt8>] = []
+        var prose: [ArraySlice<UInt8>] = []
+        var start = 0
+        var inMath = false
+        var k = 0
+        while k < bytes.count {
+            if bytes[k] == 0x5C {
+                k += 2
+                continue
+            }
+            if bytes[k] == 0x24 {
+                let piece = bytes[start..<k]
+                if inMath { math.append(piece) } else { prose.append(piece) }
+                inMath.toggle()
+                k += (k + 1 < bytes.count && bytes[k + 1] == 0x24) ? 2 : 1
+                start = k
+                continue
+            }
+            k += 1
+        }
+        // An unclosed `$` is a currency sign, not math.
+        if inMath { return ([], []) }
+        prose.append(bytes[min(start, bytes.count)...])
+        return (math, prose)
+    }
+
+    /// Text between two answers that only joins them: `and`, `or`, a comma.
+    private static func isJoiner(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let words = bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x2C || $0 == 0x2E || $0 == 0x3B })
+        return words.allSatisfy { LaTeXWords.connectives.contains(String(decoding: $0, as: UTF8.self)) }
+    }
+}
