@@ -6,7 +6,7 @@
 /// several answers, in order); among math alone a box is unwrapped in place, so that
 /// `p = \boxed{5}, q = \boxed{2}` keeps its names. Math between `$` signs among prose is the
 /// answer; several pieces joined only by `and`, `or` or commas are several answers, otherwise the
-/// last piece is read.
+/// last piece that follows a label (`is $\frac{9}{4}$, attained at $x = \frac32$`) or else the last one.
 enum AnswerFocus {
     /// The text to read instead of `text`, or nil when `text` is read as it is.
     static func focus(_ text: Substring) -> String? {
@@ -35,7 +35,11 @@ enum AnswerFocus {
         let between = pieces.prose.dropFirst().dropLast()
         let math = pieces.math.map { String(decoding: $0, as: UTF8.self) }
         if between.allSatisfy(isJoiner) { return math.joined(separator: ", ") }
-        return math.last
+        let labelled = pieces.prose.indices.dropLast().last { k in
+            let before = String(decoding: pieces.prose[k], as: UTF8.self)
+            return [" is", " are", " equals", " was", " be", ":", "="].contains { before.trimmingSuffixSpaces().hasSuffix($0) }
+        }
+        return labelled.map { math[$0] } ?? math.last
     }
 
     /// Whether the text holds English words (not units, connectives or variables).
@@ -125,5 +129,13 @@ enum AnswerFocus {
     private static func isJoiner(_ bytes: ArraySlice<UInt8>) -> Bool {
         let words = bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x2C || $0 == 0x2E || $0 == 0x3B })
         return words.allSatisfy { LaTeXWords.connectives.contains(String(decoding: $0, as: UTF8.self)) }
+    }
+}
+
+private extension String {
+    func trimmingSuffixSpaces() -> Substring {
+        var end = endIndex
+        while end > startIndex, self[index(before: end)] == " " { end = index(before: end) }
+        return self[..<end]
     }
 }

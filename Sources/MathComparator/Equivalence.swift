@@ -295,6 +295,9 @@ enum Equivalence {
         var b: [[Expr]]
         switch printed {
         case .matrix(let rows): b = rows
+        case .assignments(let named) where a.count == 1 || a.allSatisfy({ $0.count == 1 }):
+            // `x = 2, y = -1, z = 3` printed for the solution vector of a linear system.
+            return ordered(a.flatMap { $0 }.map { .scalar($0) }, named.map(\.value))
         case .list(let items), .tuple(let items):
             // A vector printed flat against a written column or row.
             guard a.count == 1 || a.allSatisfy({ $0.count == 1 }) else {
@@ -328,6 +331,10 @@ enum Equivalence {
             let sides = Symbolic.compare(l, pl)
             if sides.equal, scalars(r, pr).equal { return Judgement(equal: true, rule: "same equation, side by side") }
             return Symbolic.proportional(expectedZero, .sum([pl, .negated(pr)]))
+        case .scalar(let e) where e.variables.isEmpty && r.variables.isEmpty:
+            // `a + b = 12` states what `a + b` is: a printed 12 computed it.
+            let side = scalars(r, e)
+            return Judgement(equal: side.equal, rule: side.rule + " (the right-hand side)")
         case .scalar(let e):
             // `x**2 + y**2 - 25` printed for `x^2 + y^2 = 25`.
             return Symbolic.proportional(expectedZero, e)

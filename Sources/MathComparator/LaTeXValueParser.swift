@@ -4,11 +4,13 @@ enum LaTeXValueParser {
     /// The value a LaTeX result states, or why it states none.
     static func read(_ text: Substring) -> Reading {
         let reading = ClauseReader.read(text, dialect: .latex)
+        guard case .noValue = reading, text.utf8.count <= Limits.maxInputLength, AnswerFocus.hasProse(text.utf8) else { return reading }
         // `The probability is \frac{1}{6}.`: a sentence that states its value after a label.
-        if case .noValue = reading, text.utf8.count <= Limits.maxInputLength, AnswerFocus.hasProse(text.utf8), let stated = PrintedValueParser.afterLabel(text),
-           case .value(let v) = ClauseReader.read(stated, dialect: .latex) {
+        if let stated = PrintedValueParser.afterLabel(text), case .value(let v) = ClauseReader.read(stated, dialect: .latex) {
             return .value(v)
         }
+        // `It takes 3 hours.`: the one number of a sentence.
+        if let v = PrintedValueParser.valueInSentence(text, onlyNumber: true) { return .value(v) }
         return reading
     }
 
