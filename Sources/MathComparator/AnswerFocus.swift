@@ -10,9 +10,9 @@
 enum AnswerFocus {
     /// The text to read instead of `text`, or nil when `text` is read as it is.
     static func focus(_ text: Substring) -> String? {
+        // Most text has neither boxes nor dollar signs: one pass over the bytes decides, without a copy.
+        guard mayNeedFocus(text.utf8) else { return nil }
         let bytes = Array(text.utf8)
-        // Most text has neither boxes nor dollar signs: one pass over the bytes decides.
-        guard bytes.contains(where: { $0 == 0x24 || $0 == 0x5C }) else { return nil }
         let boxes = boxRanges(bytes)
         if !boxes.isEmpty {
             var outside: [UInt8] = []
@@ -40,6 +40,12 @@ enum AnswerFocus {
             return [" is", " are", " equals", " was", " be", ":", "="].contains { before.trimmingSuffixSpaces().hasSuffix($0) }
         }
         return labelled.map { math[$0] } ?? math.last
+    }
+
+    private static let boxCommands: [[UInt8]] = [Array("\\boxed".utf8), Array("\\fbox".utf8)]
+
+    private static func mayNeedFocus(_ bytes: Substring.UTF8View) -> Bool {
+        bytes.contains(0x24) || boxCommands.contains { bytes.firstRange(of: $0) != nil }
     }
 
     /// Whether the text holds English words (not units, connectives or variables).

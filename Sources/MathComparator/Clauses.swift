@@ -291,6 +291,13 @@ enum ClauseReader {
         guard values.count > 1 || !excluded.isEmpty else { return nil }
         var sets: [RealSet] = []
         var names = Set(excluded.map(\.name))
+        // A pair is an interval only beside a condition on a variable; `(1, 2), (3, 4)` are points.
+        let pairsAreIntervals = !excluded.isEmpty || values.contains { value in
+            switch value.value {
+            case .interval, .union: return true
+            default: return value.name != nil
+            }
+        }
         for (name, value) in values {
             if let name { names.insert(name) }
             let set: RealSet?
@@ -298,8 +305,8 @@ enum ClauseReader {
             case .interval(let i): set = RealSet([i])
             case .union(let parts): set = RealSet(parts)
             // Next to another condition, `x \in (0, 36)` is an interval, not a point.
-            case .tuple(let ends) where ends.count == 2: set = RealSet(pair(ends, closed: false).map { [$0] } ?? [])
-            case .list(let ends) where ends.count == 2: set = RealSet(pair(ends, closed: true).map { [$0] } ?? [])
+            case .tuple(let ends) where ends.count == 2 && pairsAreIntervals: set = RealSet(pair(ends, closed: false).map { [$0] } ?? [])
+            case .list(let ends) where ends.count == 2 && pairsAreIntervals: set = RealSet(pair(ends, closed: true).map { [$0] } ?? [])
             default: return nil
             }
             guard let set else { return nil }
@@ -326,15 +333,24 @@ enum ClauseReader {
         return Interval(lower: a, upper: b, lowerClosed: closed, upperClosed: closed)
     }
 
-    /// `p=5,q=2;p=7,q=2`: solutions separated by `;`, each naming the same unknowns.
+    /// `p=5,q=2;p=7,q=2`, `x = 3, y = 4 \text{ or } x = 4, y = 3`, `(x, y) = (3, 4) \text{ or } (4, 3)`:
+    /// solutions separated by `;` or `or`, each naming the same unknowns (a bare tuple takes the
+    /// names of the first solution).
     private static func solutionGroups(_ clauses: [Clause], dialect: Dialect) -> MathValue? {
-        guard clauses.dropFirst().contains(where: \.startsGroup) else { return nil }
+        guard clauses.dropFirst().contains(where: { $0.startsGroup || $0.joinedByOr }) else { return nil }
         var groups: [[Assignment]] = []
         for clause in clauses {
-            if clause.startsGroup || groups.isEmpty { groups.append([]) }
-            guard !clause.relations.isEmpty, case .success(let items) = interpret(clause, dialect: dialect), items.count == 1,
-                  let name = items[0].name else { return nil }
-            groups[groups.count - 1].append(Assignment(name: name, value: items[0].value))
+            if clause.startsGroup || clause.joinedByOr || groups.isEmpty { groups.append([]) }
+            guard case .success(let items) = interpret(clause, dialect: dialect), !items.isEmpty else { return nil }
+            if clause.relations.isEmpty, groups.count > 1, items.count == 1, case .tuple(let values) = items[0].value,
+               values.count == groups[0].count {
+                groups[groups.count - 1] += zip(groups[0], values).map { Assignment(name: $0.name, value: $1) }
+                continue
+            }
+            for item in items {
+                guard let name = item.name else { return nil }
+                groups[groups.count - 1].append(Assignment(name: name, value: item.value))
+            }
         }
         let names = Set(groups[0].map(\.name))
         guard names.count >= 2, groups.allSatisfy({ $0.count == names.count && Set($0.map(\.name)) == names }) else { return nil }

@@ -239,6 +239,12 @@ struct Lexer {
         if isLetter(peek()) {
             while isLetter(peek()) { position += 1 }
             let name = String(decoding: bytes[start..<position], as: UTF8.self)
+            if name == "mathbb" && peek() == 0x7B && peek(1) == 0x52 && peek(2) == 0x7D {
+                // `\mathbb{R}`: the real line, a value where a set is stated.
+                position += 3
+                emit(.command("reals"))
+                return
+            }
             if Lexer.ignoredCommands.contains(name) {
                 // `\left.` and `\right.` are invisible delimiters.
                 if (name == "left" || name == "right") && peek() == 0x2E { position += 1 }
