@@ -44,8 +44,19 @@ enum AnswerFocus {
 
     private static let boxCommands: [[UInt8]] = [Array("\\boxed".utf8), Array("\\fbox".utf8)]
 
+    /// A `$` or a box command: matched byte by byte (the commands start with their only backslash),
+    /// since a generic substring search costs more here than reading the whole value.
     private static func mayNeedFocus(_ bytes: Substring.UTF8View) -> Bool {
-        bytes.contains(0x24) || boxCommands.contains { bytes.firstRange(of: $0) != nil }
+        var matched = [0, 0]
+        for c in bytes {
+            if c == 0x24 { return true }
+            for k in 0..<boxCommands.count {
+                let command = boxCommands[k]
+                matched[k] = c == command[matched[k]] ? matched[k] + 1 : (c == 0x5C ? 1 : 0)
+                if matched[k] == command.count { return true }
+            }
+        }
+        return false
     }
 
     /// Whether the text holds English words (not units, connectives or variables).
