@@ -34,19 +34,18 @@ struct RelationReader {
     }
 
     private mutating func parseOr() -> RealSet? {
-        guard var set = parseAnd() else { return nil }
-        while accept("|") {
-            guard let next = parseAnd() else { return nil }
-            set = set.union(next)
-        }
-        return set
+        parseJoined(by: "|", each: { $0.parseAnd() }, combine: { $0.union($1) })
     }
 
     private mutating func parseAnd() -> RealSet? {
-        guard var set = parseAtom() else { return nil }
-        while accept("&") {
-            guard let next = parseAtom() else { return nil }
-            set = set.intersection(next)
+        parseJoined(by: "&", each: { $0.parseAtom() }, combine: { $0.intersection($1) })
+    }
+
+    private mutating func parseJoined(by symbol: Symbol, each: (inout RelationReader) -> RealSet?, combine: (RealSet, RealSet) -> RealSet) -> RealSet? {
+        guard var set = each(&self) else { return nil }
+        while accept(symbol) {
+            guard let next = each(&self) else { return nil }
+            set = combine(set, next)
         }
         return set
     }
@@ -110,68 +109,52 @@ struct RelationReader {
 
     // MARK: Brackets
 
-    /// The first index in `range`, outside the brackets opened there, whose token matches.
-    private func topLevel(_ range: Range<Int>, where matches: (Token) -> Bool) -> Int? {
+    /// The first index in `range` whose token, at the bracket level it stands at (a closing bracket
+    /// counts at the level inside it), satisfies `stop`.
+    private func scan(_ range: Range<Int>, until stop: (Token, Int) -> Bool) -> Int? {
         var level = 0
         for k in range {
             guard let t = token(at: k) else { return nil }
             switch t {
-            case .symbol("("), .symbol("["), .symbol("{"): level += 1
-            case .symbol(")"), .symbol("]"), .symbol("}"): level -= 1
-            default: if level == 0, matches(t) { return k }
+            case .symbol("("), .symbol("["), .symbol("{"):
+                if stop(t, level) { return k }
+                level += 1
+            case .symbol(")"), .symbol("]"), .symbol("}"):
+                if stop(t, level) { return k }
+                level -= 1
+            default:
+                if stop(t, level) { return k }
             }
         }
         return nil
     }
 
+    private static func isBracket(_ t: Token) -> Bool {
+        [.symbol("("), .symbol("["), .symbol("{"), .symbol(")"), .symbol("]"), .symbol("}")].contains(t)
+    }
+
+    private static func isClosing(_ t: Token) -> Bool {
+        t == .symbol(")") || t == .symbol("]") || t == .symbol("}")
+    }
+
+    /// The first index in `range`, outside the brackets opened there, whose token matches.
+    private func topLevel(_ range: Range<Int>, where matches: (Token) -> Bool) -> Int? {
+        scan(range) { t, level in level == 0 && !Self.isBracket(t) && matches(t) }
+    }
+
     private func matchingClose(_ open: Int) -> Int? {
-        var level = 0
-        var k = open
-        while let t = token(at: k) {
-            switch t {
-            case .symbol("("), .symbol("["), .symbol("{"): level += 1
-            case .symbol(")"), .symbol("]"), .symbol("}"):
-                level -= 1
-                if level == 0 { return k }
-            default: break
-            }
-            k += 1
-        }
-        return nil
+        scan(open..<tokens.endIndex) { t, level in level == 1 && Self.isClosing(t) }
     }
 
     /// Where a condition that starts at `start` ends: at `&`, `|` or an unmatched closing bracket.
     private func conditionEnd(from start: Int) -> Int {
-        var level = 0
-        var k = start
-        while let t = token(at: k) {
-            switch t {
-            case .symbol("("), .symbol("["), .symbol("{"): level += 1
-            case .symbol(")"), .symbol("]"), .symbol("}"):
-                if level == 0 { return k }
-                level -= 1
-            case .symbol("&"), .symbol("|"):
-                if level == 0 { return k }
-            default: break
-            }
-            k += 1
-        }
-        return k
+        scan(start..<tokens.endIndex) { t, level in
+            level == 0 && (Self.isClosing(t) || t == .symbol("&") || t == .symbol("|"))
+        } ?? tokens.endIndex
     }
 
     /// Whether a bracketed range holds a condition at its own top level, not only an expression (`(x + 1) < 3`).
     private func holdsCondition(_ range: Range<Int>) -> Bool {
-        var level = 0
-        for k in range {
-            guard let t = token(at: k) else { return false }
-            switch t {
-            case .symbol("("), .symbol("["), .symbol("{"): level += 1
-            case .symbol(")"), .symbol("]"), .symbol("}"): level -= 1
-            case .symbol("&"), .symbol("|"): if level == 0 { return true }
-            case .word("Ne"), .word("Eq"): if level == 0 { return true }
-            default: if level == 0, ClauseReader.relation(t) != nil { return true }
-            }
-        }
-        return false
+        topLevel(range) { t in Self.isLogic(Lexeme(token: t, spaceBefore: false)) || t == .word("Eq") || ClauseReader.relation(t) != nil } != nil
     }
 }
