@@ -168,8 +168,8 @@ struct ExpressionParser {
             }
         }
         if intervals.isEmpty { return .set(elements) }
-        guard elements.isEmpty else { throw .unreadable }
-        return .union(intervals)
+        // `\{-1\} \cup [0, 7)`: a point is a closed interval of length zero.
+        return .union(intervals + (try elements.map(Interval.point)))
     }
 
     private func isItemTerminator(_ token: Token?) -> Bool {

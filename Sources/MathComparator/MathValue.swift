@@ -95,6 +95,16 @@ struct Interval: Hashable, Sendable {
     var upper: Expr
     var lowerClosed: Bool
     var upperClosed: Bool
+
+    /// The one point of a set of reals, `{a}` as `[a, a]`.
+    static func point(_ e: Expr) -> Interval {
+        Interval(lower: e, upper: e, lowerClosed: true, upperClosed: true)
+    }
+
+    static func point(_ element: MathValue) throws(ParseFailure) -> Interval {
+        guard case .scalar(let e) = element else { throw .unreadable }
+        return point(e)
+    }
 }
 
 enum QuantityUnit: String, Hashable, Sendable {

@@ -23,7 +23,7 @@ struct RealSet: Hashable, Sendable {
 
     /// The reals without the given points.
     static func excluding(_ points: [Expr]) -> RealSet? {
-        guard let removed = RealSet(points.map { Interval(lower: $0, upper: $0, lowerClosed: true, upperClosed: true) }) else { return nil }
+        guard let removed = RealSet(points.map(Interval.point)) else { return nil }
         return reals.subtracting(removed)
     }
 

@@ -76,7 +76,7 @@ struct RelationReader {
         let clause = ClauseReader.Clause(sides: sides, relations: [.equal])
         guard case .success(let items) = ClauseReader.interpret(clause, dialect: .python), items.count == 1,
               let name = items[0].name, use(name), case .scalar(let point) = items[0].value else { return nil }
-        return excluding ? RealSet.excluding([point]) : RealSet([Interval(lower: point, upper: point, lowerClosed: true, upperClosed: true)])
+        return excluding ? RealSet.excluding([point]) : RealSet([Interval.point(point)])
     }
 
     /// `5 < x`, `-2 <= x <= 7`: a chain of relations on the variable.

@@ -62,7 +62,7 @@ enum Units {
         "day", "days", "week", "weeks", "month", "months", "year", "years", "mph", "kph", "kmh", "rpm", "Hz", "kHz",
         "MHz", "GHz", "kW", "MW", "kJ", "kWh", "cal", "kcal", "mol", "atm", "Pa", "kPa", "psi", "dB", "eV",
         "units", "unit", "sq", "square", "cubic", "dollars", "dollar", "cents", "cent", "USD", "EUR", "euros",
-        "euro", "pounds", "pound", "deg", "degrees", "degree", "rad", "radians", "radian", "percent", "people",
+        "euro", "pounds", "pound", "deg", "degrees", "degree", "rad", "radians", "radian", "percent", "pct", "people",
         "students", "items", "ways", "times", "apples", "boxes", "books", "cars", "trees", "pages", "points",
         "marbles", "balls", "cookies", "candies", "tickets", "votes", "bags", "customers", "workers", "men",
         "women", "children", "persons", "m", "g", "s", "h", "L", "l", "K", "J", "N", "W", "V", "A", "C", "F",
@@ -165,10 +165,15 @@ enum PythonNames {
         case "EmptySet":
             return .set([])
         case "Union":
+            // `Union({-1}, Interval.Ropen(0, 7))`: a point is a closed interval of length zero.
             var parts: [Interval] = []
             for arg in args {
-                guard case .interval(let i) = arg else { throw .unreadable }
-                parts.append(i)
+                switch arg {
+                case .interval(let i): parts.append(i)
+                case .union(let more): parts += more
+                case .set(let points): parts += try points.map(Interval.point)
+                default: throw .unreadable
+                }
             }
             return .union(parts)
         case "Complement":
