@@ -2,8 +2,8 @@
 
 /// `The answer is $\boxed{28}$.`, `Therefore $x \geq 5$ is the solution.`, `$\frac{3}{4}$ of the students`.
 ///
-/// A box is the answer by convention: with prose around it only the boxes are read (several are
-/// several answers, in order); among math alone a box is unwrapped in place, so that
+/// A box is the answer by convention: with prose around it only the boxes are read (several joined
+/// only by `and`, `or` or commas are several answers, otherwise the last box is); among math alone a box is unwrapped in place, so that
 /// `p = \boxed{5}, q = \boxed{2}` keeps its names. Math between `$` signs among prose is the
 /// answer; several pieces joined only by `and`, `or` or commas are several answers, otherwise the
 /// last piece that follows a label (`is $\frac{9}{4}$, attained at $x = \frac32$`) or else the last one.
@@ -18,8 +18,10 @@ enum AnswerFocus {
             var outside: [UInt8] = []
             var unwrapped: [UInt8] = []
             var contents: [String] = []
+            var between: [ArraySlice<UInt8>] = []
             var position = 0
             for (command, inner) in boxes {
+                if position > 0 { between.append(bytes[position..<command.lowerBound]) }
                 outside += bytes[position..<command.lowerBound]
                 unwrapped += bytes[position..<command.lowerBound] + bytes[inner]
                 contents.append(String(decoding: bytes[inner], as: UTF8.self))
@@ -27,7 +29,7 @@ enum AnswerFocus {
             }
             outside += bytes[position...]
             unwrapped += bytes[position...]
-            if hasProse(outside) { return contents.joined(separator: ", ") }
+            if hasProse(outside) { return between.allSatisfy(isJoiner) ? contents.joined(separator: ", ") : contents.last }
             return String(decoding: unwrapped, as: UTF8.self)
         }
         let pieces = mathPieces(bytes)
@@ -142,10 +144,17 @@ enum AnswerFocus {
         return (math, prose)
     }
 
-    /// Text between two answers that only joins them: `and`, `or`, a comma.
+    /// Text between two answers that only joins them: `and`, `or`, a comma, `\text{ and }`.
     private static func isJoiner(_ bytes: ArraySlice<UInt8>) -> Bool {
-        let words = bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x2C || $0 == 0x2E || $0 == 0x3B })
-        return words.allSatisfy { LaTeXWords.connectives.contains(String(decoding: $0, as: UTF8.self)) }
+        guard let lexemes = Lexer.tokens(Substring(String(decoding: bytes, as: UTF8.self)), dialect: .latex) else { return false }
+        return lexemes.allSatisfy { lexeme in
+            switch lexeme.token {
+            case .word(let w): return LaTeXWords.connectives.contains(w)
+            case .symbol(","), .symbol(";"), .symbol("."), .symbol("{"), .symbol("}"): return true
+            case .command(let c): return ClauseReader.textCommands.contains(c)
+            default: return false
+            }
+        }
     }
 }
 

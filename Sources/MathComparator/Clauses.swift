@@ -105,7 +105,7 @@ enum ClauseReader {
         return (out, droppedText)
     }
 
-    private static let textCommands: Set<String> = ["text", "textbf", "textrm", "textit", "mbox", "hbox", "textnormal", "textsf", "mathrm", "mathit"]
+    static let textCommands: Set<String> = ["text", "textbf", "textrm", "textit", "mbox", "hbox", "textnormal", "textsf", "mathrm", "mathit"]
     private static let skippedCommands: Set<String> = ["$", "euro", "pounds", "yen", "therefore", "because"]
 
     private static func needsCleaning(_ lexeme: Lexeme) -> Bool {
