@@ -36,12 +36,25 @@ enum AnswerFocus {
         guard !pieces.math.isEmpty, hasProse(pieces.prose.joined()) else { return nil }
         let between = pieces.prose.dropFirst().dropLast()
         let math = pieces.math.map { String(decoding: $0, as: UTF8.self) }
-        if between.allSatisfy(isJoiner) { return math.joined(separator: ", ") }
-        let labelled = pieces.prose.indices.dropLast().last { k in
+        // `The largest $n$ is 34.`: math that only names something is not the answer.
+        let answers = math.indices.filter { !isName(math[$0]) }
+        guard let last = answers.last else { return nil }
+        if between.allSatisfy(isJoiner) { return answers.map { math[$0] }.joined(separator: ", ") }
+        let labelled = answers.last { k in
             let before = String(decoding: pieces.prose[k], as: UTF8.self)
             return [" is", " are", " equals", " was", " be", ":", "="].contains { before.trimmingSuffixSpaces().hasSuffix($0) }
         }
-        return labelled.map { math[$0] } ?? math.last
+        return math[labelled ?? last]
+    }
+
+    /// `n`, `f(x)`, `P(A)`: a variable or two and no number.
+    private static func isName(_ piece: String) -> Bool {
+        guard !piece.utf8.contains(where: isDigit), case .value(.scalar(let e)) = ClauseReader.read(Substring(piece), dialect: .latex) else { return false }
+        switch e {
+        case .variable: return true
+        case .product(let factors): return factors.count <= 2 && factors.allSatisfy { if case .variable = $0 { true } else { false } }
+        default: return false
+        }
     }
 
     private static let boxCommands: [[UInt8]] = [Array("\\boxed".utf8), Array("\\fbox".utf8)]

@@ -44,9 +44,8 @@ enum PrintedValueParser {
         if looksLaTeX, let v = ClauseReader.read(line, dialect: .latex).value { return v }
         if let v = ClauseReader.read(line, dialect: .python).value { return v }
         if !looksLaTeX, let v = ClauseReader.read(line, dialect: .latex).value, isPlausibleLaTeXReading(v) { return v }
-        if let label = afterLabel(line) {
-            return readLine(label)
-        }
+        // `The final answer is 34. I hope it is correct.`: the last label may be in a later sentence.
+        if let label = afterLabel(line), let v = readLine(label) { return v }
         return valueInSentence(line)
     }
 

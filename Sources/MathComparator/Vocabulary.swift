@@ -38,6 +38,13 @@ enum LaTeXWords {
             || constants[run] != nil || greek.contains(run)
     }
 
+    /// Two-letter English words that start or glue sentences (`So, Anna pays …`); not `in`, `an`
+    /// or `it`, which are as often a unit or a product.
+    static let shortWords: Set<String> = [
+        "No", "no", "is", "Is", "if", "If", "of", "Of", "at", "At", "to", "To", "by", "By", "so", "So", "we", "We",
+        "It", "In", "As", "An", "On",
+    ]
+
     /// Words that join alternatives or clauses rather than multiply.
     static let connectives: Set<String> = ["or", "and", "OR", "AND", "Or", "And"]
 
@@ -46,7 +53,7 @@ enum LaTeXWords {
     /// A run of three or more letters with a vowel, that is no function, unit or known name,
     /// reads as English: `abc` as a product is rarer in a result than `Yes`, `undefined` or `even`.
     static func isProse(_ word: String) -> Bool {
-        if word.count < 3 { return ["No", "no", "is", "Is", "if", "of", "at", "to", "by", "so", "So", "we", "We"].contains(word) }
+        if word.count < 3 { return shortWords.contains(word) }
         if Units.names.contains(word) { return false }
         return word.contains { "aeiouAEIOU".contains($0) } || word.count > 4
     }
@@ -104,7 +111,7 @@ enum PythonNames {
 
     /// Whether a printed identifier reads as a sympy symbol (`x`, `theta`, `x_1`, `a1`) rather than a word (`Done`, `True`).
     static func isVariableName(_ name: String) -> Bool {
-        name.count <= 2 || LaTeXWords.greek.contains(name) || name.contains { $0 == "_" || $0.isNumber }
+        (name.count <= 2 && !LaTeXWords.shortWords.contains(name)) || LaTeXWords.greek.contains(name) || name.contains { $0 == "_" || $0.isNumber }
     }
 
     /// The value of a call, with any `math.`/`np.`/`sympy.` prefix dropped.
