@@ -333,14 +333,14 @@ enum ClauseReader {
         return Interval(lower: a, upper: b, lowerClosed: closed, upperClosed: closed)
     }
 
-    /// `p=5,q=2;p=7,q=2`, `x = 3, y = 4 \text{ or } x = 4, y = 3`, `(x, y) = (3, 4) \text{ or } (4, 3)`:
-    /// solutions separated by `;` or `or`, each naming the same unknowns (a bare tuple takes the
-    /// names of the first solution).
+    /// `p=5,q=2;p=7,q=2`, `x = 3, y = 4 \text{ or } x = 4, y = 3`, `(x, y) = (3, 4), (4, 3)`:
+    /// solutions separated by `;` or `or`, each naming the same unknowns; a bare tuple is another
+    /// solution, with the names of the first.
     private static func solutionGroups(_ clauses: [Clause], dialect: Dialect) -> MathValue? {
-        guard clauses.dropFirst().contains(where: { $0.startsGroup || $0.joinedByOr }) else { return nil }
+        guard clauses.dropFirst().contains(where: { $0.startsGroup || $0.joinedByOr || $0.relations.isEmpty }) else { return nil }
         var groups: [[Assignment]] = []
         for clause in clauses {
-            if clause.startsGroup || clause.joinedByOr || groups.isEmpty { groups.append([]) }
+            if clause.startsGroup || clause.joinedByOr || clause.relations.isEmpty || groups.isEmpty { groups.append([]) }
             guard case .success(let items) = interpret(clause, dialect: dialect), !items.isEmpty else { return nil }
             if clause.relations.isEmpty, groups.count > 1, items.count == 1, case .tuple(let values) = items[0].value,
                values.count == groups[0].count {
