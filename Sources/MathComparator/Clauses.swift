@@ -59,8 +59,10 @@ enum ClauseReader {
             switch lexeme.token {
             case .command(let c) where textCommands.contains(c):
                 let (words, next) = groupWords(lexemes, from: i + 1)
-                if c.hasPrefix("math"), lexemes[(i + 1)..<next].contains(where: { if case .number = $0.token { true } else { false } }) {
-                    // `\mathrm{12\ cm}`: upright math, read without the command.
+                let group = lexemes[(i + 1)..<next]
+                if group.contains(where: { if case .number = $0.token { true } else { false } }),
+                   c.hasPrefix("math") || group.allSatisfy({ if case .word(let w) = $0.token { Units.names.contains(w) } else { true } }) {
+                    // `\mathrm{12\ cm}` is upright math, `\text{12 cm}` a number and its unit: read without the command.
                     i += 1
                     continue
                 }
