@@ -22,10 +22,16 @@ enum ClauseReader {
         if text.utf8.count > Limits.maxInputLength {
             return .noValue("longer than \(Limits.maxInputLength) characters")
         }
+        if dialect == .latex, let focused = AnswerFocus.focus(text) {
+            return read(Substring(focused), dialect: dialect)
+        }
         guard let lexemes = Lexer.tokens(text, dialect: dialect) else { return .noValue("unreadable text") }
         let (cleaned, droppedText) = clean(lexemes)
         if cleaned.isEmpty {
             return .noValue(droppedText ? "text, not a value" : "empty")
+        }
+        if dialect == .python, cleaned.contains(where: RelationReader.isLogic), let set = RelationReader.read(cleaned[...]) {
+            return .value(set)
         }
         if !cleaned.contains(where: { isConnective($0.token) || relation($0.token) != nil }) {
             // One side, no relation: the common case, read without building clauses.
@@ -53,6 +59,13 @@ enum ClauseReader {
             switch lexeme.token {
             case .command(let c) where textCommands.contains(c):
                 let (words, next) = groupWords(lexemes, from: i + 1)
+                let group = lexemes[(i + 1)..<next]
+                if group.contains(where: { if case .number = $0.token { true } else { false } }),
+                   c.hasPrefix("math") || group.allSatisfy({ if case .word(let w) = $0.token { Units.names.contains(w) } else { true } }) {
+                    // `\mathrm{12\ cm}` is upright math, `\text{12 cm}` a number and its unit: read without the command.
+                    i += 1
+                    continue
+                }
                 i = next
                 if words.count == 1, LaTeXWords.connectives.contains(words[0]) {
                     out.append(Lexeme(token: .word(words[0].lowercased()), spaceBefore: true))
@@ -94,7 +107,7 @@ enum ClauseReader {
         return (out, droppedText)
     }
 
-    private static let textCommands: Set<String> = ["text", "textbf", "textrm", "textit", "mbox", "hbox", "textnormal", "textsf", "mathrm", "mathit"]
+    static let textCommands: Set<String> = ["text", "textbf", "textrm", "textit", "mbox", "hbox", "textnormal", "textsf", "mathrm", "mathit"]
     private static let skippedCommands: Set<String> = ["$", "euro", "pounds", "yen", "therefore", "because"]
 
     private static func needsCleaning(_ lexeme: Lexeme) -> Bool {
@@ -149,6 +162,10 @@ enum ClauseReader {
     struct Clause {
         var sides: [ArraySlice<Lexeme>]
         var relations: [Relation]
+        /// After `or`: an alternative rather than a further condition.
+        var joinedByOr = false
+        /// After `;`: the first clause of another solution (`p=5,q=2;p=7,q=2`).
+        var startsGroup = false
     }
 
     /// Splits at connectives (`,` `;` `or` `and`) and then at relations, both outside brackets only.
@@ -178,6 +195,8 @@ enum ClauseReader {
                         closeSide(i)
                         clauses.append(current)
                         current = Clause(sides: [], relations: [])
+                        if case .word(let w) = token, w.lowercased() == "or" { current.joinedByOr = true }
+                        current.startsGroup = token == .symbol(";")
                         sideStart = i + 1
                     } else if let relation = relation(token) {
                         closeSide(i)
@@ -201,10 +220,10 @@ enum ClauseReader {
         }
     }
 
-    private static func relation(_ token: Token) -> Relation? {
+    static func relation(_ token: Token) -> Relation? {
         switch token {
         case .symbol("="), .symbol("≡"), .command("coloneqq"): return .equal
-        case .command("approx"), .command("simeq"), .command("thickapprox"), .command("doteq"): return .approx
+        case .command("approx"), .command("simeq"), .command("thickapprox"), .command("doteq"), .command("sim"): return .approx
         case .symbol("<"), .command("lt"): return .less
         case .symbol(">"), .command("gt"): return .greater
         case .symbol("≤"), .command("le"), .command("leq"), .command("leqslant"): return .lessEqual
@@ -212,7 +231,7 @@ enum ClauseReader {
         case .command("in"): return .member
         case .symbol("≠"), .command("neq"), .command("ne"), .command("subseteq"), .command("subset"), .command("supset"),
              .command("supseteq"), .command("to"), .command("rightarrow"), .command("Rightarrow"), .command("implies"),
-             .command("iff"), .command("Leftrightarrow"), .command("sim"), .command("cong"), .command("perp"),
+             .command("iff"), .command("Leftrightarrow"), .command("cong"), .command("perp"),
              .command("parallel"), .command("equiv"), .command("notin"), .command("mid"), .command("nmid"),
              .command("propto"), .command("longrightarrow"), .command("mapsto"), .command("ll"), .command("gg"):
             if case .command(let c) = token { return .other(c) }
@@ -224,24 +243,120 @@ enum ClauseReader {
     // MARK: Interpreting
 
     private static func interpretClauses(_ clauses: [Clause], dialect: Dialect) -> Reading {
+        if let groups = solutionGroups(clauses, dialect: dialect) { return .value(groups) }
         var values: [(name: String?, value: MathValue)] = []
+        var excluded: [(name: String, point: Expr)] = []
+        var alternatives = false
         var firstFailure: String?
         for clause in clauses {
+            if let point = exclusion(clause, dialect: dialect) {
+                excluded.append(point)
+                continue
+            }
+            alternatives = alternatives || clause.joinedByOr
             switch interpret(clause, dialect: dialect) {
             case .success(let items): values.append(contentsOf: items)
             case .failure(let reason): firstFailure = firstFailure ?? reason
             }
         }
         // A relation or prose clause next to values ("x = 5, which is odd") does not hide the values;
-        // alone it means the text holds none.
+        // alone it means the text holds none. A lone `x \neq 3` states no value either: only next to
+        // an interval does it remove a point.
         if values.isEmpty {
-            return .noValue(firstFailure ?? "no value")
+            return .noValue(firstFailure ?? (excluded.isEmpty ? "no value" : "a relation (≠), not a value"))
+        }
+        if let set = combinedSet(values, excluded: excluded, alternatives: alternatives) {
+            return .value(set)
         }
         if values.count == 1 {
             let (name, value) = values[0]
             return .value(name.map { .assignments([Assignment(name: $0, value: value)]) } ?? value)
         }
         return .value(combine(values))
+    }
+
+    /// `x \neq 9`: the variable and the point it excludes.
+    private static func exclusion(_ clause: Clause, dialect: Dialect) -> (name: String, point: Expr)? {
+        guard clause.sides.count == 2, case .other(let symbol) = clause.relations[0], ["neq", "ne", "≠"].contains(symbol) else { return nil }
+        for (k, side) in clause.sides.enumerated() {
+            guard let name = nameOf(side), case .success(let items) = parseSide(clause.sides[1 - k], dialect: dialect, name: nil),
+                  items.count == 1, case .scalar(let point) = items[0].value, point.variables.isEmpty else { continue }
+            return (name, point)
+        }
+        return nil
+    }
+
+    /// Conditions on one variable as one set of reals: clauses joined by `or` unite, by `and` or a
+    /// comma intersect, and `\neq` removes a point. A comma list whose intersection is empty
+    /// (`x < -2, x > 2`) lists alternatives, and unites.
+    private static func combinedSet(_ values: [(name: String?, value: MathValue)], excluded: [(name: String, point: Expr)], alternatives: Bool) -> MathValue? {
+        guard values.count > 1 || !excluded.isEmpty else { return nil }
+        var sets: [RealSet] = []
+        var names = Set(excluded.map(\.name))
+        // A pair is an interval only beside a condition on a variable; `(1, 2), (3, 4)` are points.
+        let pairsAreIntervals = !excluded.isEmpty || values.contains { value in
+            switch value.value {
+            case .interval, .union: return true
+            default: return value.name != nil
+            }
+        }
+        for (name, value) in values {
+            if let name { names.insert(name) }
+            let set: RealSet?
+            switch value {
+            case .interval(let i): set = RealSet([i])
+            case .union(let parts): set = RealSet(parts)
+            // Next to another condition, `x \in (0, 36)` is an interval, not a point.
+            case .tuple(let ends) where ends.count == 2 && pairsAreIntervals: set = RealSet(pair(ends, closed: false).map { [$0] } ?? [])
+            case .list(let ends) where ends.count == 2 && pairsAreIntervals: set = RealSet(pair(ends, closed: true).map { [$0] } ?? [])
+            default: return nil
+            }
+            guard let set else { return nil }
+            sets.append(set)
+        }
+        guard names.count <= 1, var combined = sets.first else { return nil }
+        let rest = sets.dropFirst()
+        if alternatives {
+            combined = rest.reduce(combined) { $0.union($1) }
+        } else {
+            let common = rest.reduce(combined) { $0.intersection($1) }
+            combined = common.isEmpty ? rest.reduce(combined) { $0.union($1) } : common
+        }
+        if !excluded.isEmpty {
+            guard let others = RealSet.excluding(excluded.map(\.point)) else { return nil }
+            combined = combined.intersection(others)
+        }
+        guard let name = names.first else { return combined.value }
+        return .assignments([Assignment(name: name, value: combined.value)])
+    }
+
+    private static func pair(_ ends: [MathValue], closed: Bool) -> Interval? {
+        guard case .scalar(let a) = ends[0], case .scalar(let b) = ends[1] else { return nil }
+        return Interval(lower: a, upper: b, lowerClosed: closed, upperClosed: closed)
+    }
+
+    /// `p=5,q=2;p=7,q=2`, `x = 3, y = 4 \text{ or } x = 4, y = 3`, `(x, y) = (3, 4), (4, 3)`:
+    /// solutions separated by `;` or `or`, each naming the same unknowns; a bare tuple is another
+    /// solution, with the names of the first.
+    private static func solutionGroups(_ clauses: [Clause], dialect: Dialect) -> MathValue? {
+        guard clauses.dropFirst().contains(where: { $0.startsGroup || $0.joinedByOr || $0.relations.isEmpty }) else { return nil }
+        var groups: [[Assignment]] = []
+        for clause in clauses {
+            if clause.startsGroup || clause.joinedByOr || clause.relations.isEmpty || groups.isEmpty { groups.append([]) }
+            guard case .success(let items) = interpret(clause, dialect: dialect), !items.isEmpty else { return nil }
+            if clause.relations.isEmpty, groups.count > 1, items.count == 1, case .tuple(let values) = items[0].value,
+               values.count == groups[0].count {
+                groups[groups.count - 1] += zip(groups[0], values).map { Assignment(name: $0.name, value: $1) }
+                continue
+            }
+            for item in items {
+                guard let name = item.name else { return nil }
+                groups[groups.count - 1].append(Assignment(name: name, value: item.value))
+            }
+        }
+        let names = Set(groups[0].map(\.name))
+        guard names.count >= 2, groups.allSatisfy({ $0.count == names.count && Set($0.map(\.name)) == names }) else { return nil }
+        return .solutions(groups.map { .assignments($0) })
     }
 
     /// Several values: alternatives for one unknown, named values, or a union of intervals.
@@ -253,11 +368,17 @@ enum ClauseReader {
         if intervals.count == values.count { return .union(intervals) }
         let names = values.compactMap(\.name)
         let bases = Set(names.map { $0.split(separator: "_").first.map(String.init) ?? $0 })
-        // `x = 1, y = 2` names different unknowns; `x_1 = 2, x_2 = 3` and `x = 2 or x = 3` are alternatives.
-        if names.count == values.count && Set(names).count == names.count && bases.count > 1 {
+        // `x = 1, y = 2` and `a_3 = 2, a_{37} = 19` name different unknowns; `x = 2 or x = 3` and
+        // `x_1 = 2, x_2 = 3`, roots numbered from 1 in no particular order, are alternatives.
+        if names.count == values.count && Set(names).count == names.count && (bases.count > 1 || !numberedFromOne(names)) {
             return .assignments(values.map { Assignment(name: $0.name!, value: $0.value) })
         }
         return .solutions(values.map(\.value))
+    }
+
+    private static func numberedFromOne(_ names: [String]) -> Bool {
+        let numbers = names.compactMap { name in name.split(separator: "_").dropFirst().first.flatMap { Int($0) } }
+        return numbers.count == names.count && Set(numbers) == Set(1...names.count)
     }
 
     enum ClauseResult {
@@ -265,7 +386,7 @@ enum ClauseReader {
         case failure(String)
     }
 
-    private static func interpret(_ clause: Clause, dialect: Dialect) -> ClauseResult {
+    static func interpret(_ clause: Clause, dialect: Dialect) -> ClauseResult {
         let relations = clause.relations
         if relations.isEmpty {
             return parseSide(clause.sides[0], dialect: dialect, name: nil)
@@ -289,9 +410,19 @@ enum ClauseReader {
         if last.isEmpty { return .failure("nothing after the relation") }
         if approx { last = markApproximate(last) }
         let first = clause.sides[0]
-        let name = nameOf(first)
+        var name = nameOf(first)
+        if let run = name, run.count > 1, run.allSatisfy(\.isUppercase),
+           case .success(let items) = parseSide(last, dialect: dialect, name: nil), items.contains(where: { if case .scalar(let e) = $0.value { return !e.variables.isEmpty } else { return false } }) {
+            // `AB = 4` names a segment; `PV = nRT` relates products of variables.
+            name = nil
+        }
         if name != nil || clause.sides.count > 2 || first.isEmpty {
             return parseSide(last, dialect: dialect, name: name)
+        }
+        if let names = tupleNames(first, dialect: dialect), case .success(let items) = parseSide(last, dialect: dialect, name: nil),
+           items.count == 1, case .tuple(let values) = items[0].value, values.count == names.count {
+            // `(p, q) = (3, 2)` names each coordinate.
+            return .success(zip(names, values).map { ($0, $1) })
         }
         // Two sides: keep the relation whole when the left side is an expression in variables.
         guard case .success(let lhs) = parseSide(first, dialect: dialect, name: nil), lhs.count == 1,
@@ -303,6 +434,18 @@ enum ClauseReader {
         }
         if looksLikeFunctionName(first) { return .success([(nil, .scalar(r))]) }
         return .success([(nil, .equation(l, r))])
+    }
+
+    /// `(p, q)`: a tuple of lone variables.
+    private static func tupleNames(_ side: ArraySlice<Lexeme>, dialect: Dialect) -> [String]? {
+        guard side.first?.token == .symbol("("), case .success(let items) = parseSide(side, dialect: dialect, name: nil), items.count == 1,
+              case .tuple(let elements) = items[0].value else { return nil }
+        var names: [String] = []
+        for element in elements {
+            guard case .scalar(.variable(let name)) = element else { return nil }
+            names.append(name)
+        }
+        return Set(names).count == names.count ? names : nil
     }
 
     /// `\approx 3` makes an integer approximate: it then accepts what rounds to it.
@@ -332,6 +475,13 @@ enum ClauseReader {
             return nil
         }
         var rest = side.dropFirst()
+        if name.count == 1, name.first?.isUppercase == true {
+            // `AB`, `CD`: a segment or an angle is named by its points.
+            while let next = rest.first, !next.spaceBefore, case .word(let letter) = next.token, letter.count == 1, letter.first?.isUppercase == true {
+                name += letter
+                rest = rest.dropFirst()
+            }
+        }
         if rest.first?.token == .symbol("_") {
             rest = rest.dropFirst()
             var sub = ""
@@ -362,16 +512,60 @@ enum ClauseReader {
         return side.last?.token == .symbol(")") || side.last?.token == .symbol("'")
     }
 
-    /// `x > 3`, `-2 < x \le 3`, `3 < x`: an interval of the lone variable.
-    private static func interpretInequality(_ clause: Clause, dialect: Dialect) -> ClauseResult {
-        guard let variableIndex = clause.sides.firstIndex(where: { nameOf($0) != nil }) else {
+    /// `x > 3`, `-2 < x \le 3`, `3 < x`, `-x > -1`: an interval of the one variable; `x < y` a relation.
+    static func interpretInequality(_ clause: Clause, dialect: Dialect) -> ClauseResult {
+        if let bounded = boundedVariable(clause, dialect: dialect) { return bounded }
+        guard clause.sides.count == 2, let relation = clause.relations.first,
+              case .success(let left) = parseSide(clause.sides[0], dialect: dialect, name: nil), left.count == 1,
+              case .scalar(let a) = left[0].value,
+              case .success(let right) = parseSide(clause.sides[1], dialect: dialect, name: nil), right.count == 1,
+              case .scalar(let b) = right[0].value
+        else {
             return .failure("an inequality, not a value")
         }
+        let greaterFirst = relation == .greater || relation == .greaterEqual
+        let strict = relation == .less || relation == .greater
+        // The relation as `difference > 0` (or `>= 0`).
+        let difference = greaterFirst ? Expr.sum([a, .negated(b)]) : Expr.sum([b, .negated(a)])
+        let variables = difference.variables
+        if variables.count > 1 { return .success([(nil, .inequality(difference, strict: strict))]) }
+        guard variables.count == 1, let (root, increasing) = linearRoot(difference, in: variables[0]) else {
+            return .failure("an inequality this reader does not solve")
+        }
+        let infinity = Expr.constant(.infinity)
+        let interval = increasing
+            ? Interval(lower: root, upper: infinity, lowerClosed: !strict, upperClosed: false)
+            : Interval(lower: .negated(infinity), upper: root, lowerClosed: false, upperClosed: !strict)
+        return .success([(variables[0], .interval(interval))])
+    }
+
+    /// Where a linear `f` of one variable vanishes, and whether it grows; nil when `f` is not linear.
+    private static func linearRoot(_ f: Expr, in variable: String) -> (Expr, Bool)? {
+        func at(_ t: Int) -> Expr { Symbolic.substitute(f, variable, with: .integer(t)) }
+        let (f0, f1) = (at(0), at(1))
+        if let e0 = Evaluation.exact(f0), let e1 = Evaluation.exact(f1), let e2 = Evaluation.exact(at(2)), let e5 = Evaluation.exact(at(-5)) {
+            let slope = e1 - e0
+            guard !slope.isZero, e2 == e0 + slope + slope, e5 == e0 - slope * BigRational(5), let root = (-e0).divided(by: slope) else { return nil }
+            return (.number(.exact(root)), !slope.isNegative)
+        }
+        // Irrational coefficients (`\sqrt{2} x < 1`): linear to double precision, the root kept exact.
+        let (v0, v1) = (Evaluation.numeric(f0), Evaluation.numeric(f1))
+        let slope = v1 - v0
+        let (v2, v5) = (Evaluation.numeric(at(2)), Evaluation.numeric(at(-5)))
+        let scale = max(1, v0.length, v1.length)
+        guard slope.isFinite, slope.length > 1e-12 * scale, abs(slope.imaginary) <= 1e-12 * scale,
+              (v2 - v0 - slope * ComplexValue(2)).length <= 1e-9 * scale, (v5 - v0 + slope * ComplexValue(5)).length <= 1e-9 * scale else { return nil }
+        return (.quotient(.negated(f0), .sum([f1, .negated(f0)])), slope.real > 0)
+    }
+
+    /// A lone variable between bounds without variables: `-2 < x \le 3`.
+    private static func boundedVariable(_ clause: Clause, dialect: Dialect) -> ClauseResult? {
+        guard let variableIndex = clause.sides.firstIndex(where: { nameOf($0) != nil }) else { return nil }
         var bounds: [Int: Expr] = [:]
         for (k, side) in clause.sides.enumerated() where k != variableIndex {
             guard case .success(let items) = parseSide(side, dialect: dialect, name: nil), items.count == 1,
                   case .scalar(let e) = items[0].value, e.variables.isEmpty else {
-                return .failure("an inequality, not a value")
+                return nil
             }
             bounds[k] = e
         }

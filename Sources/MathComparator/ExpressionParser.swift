@@ -134,6 +134,9 @@ struct ExpressionParser {
         case .command("emptyset"), .command("varnothing"):
             advance()
             value = .set([])
+        case .command("reals"), .word("Reals") where dialect == .python, .word("S.Reals") where dialect == .python:
+            advance()
+            value = RealSet.reals.value
         case .word(let name) where dialect == .python && PythonNames.collectionConstructors.contains(name):
             value = try parsePythonCall()
         default:
@@ -165,8 +168,8 @@ struct ExpressionParser {
             }
         }
         if intervals.isEmpty { return .set(elements) }
-        guard elements.isEmpty else { throw .unreadable }
-        return .union(intervals)
+        // `\{-1\} \cup [0, 7)`: a point is a closed interval of length zero.
+        return .union(intervals + (try elements.map(Interval.point)))
     }
 
     private func isItemTerminator(_ token: Token?) -> Bool {
@@ -623,12 +626,23 @@ struct ExpressionParser {
                 if let close = current, isClosing(close) { continue }
             }
             trailingComma = false
+            let start = index
+            let outerPlusMinus = usedPlusMinus
+            usedPlusMinus = false
             let item = try parseItem()
-            if accept(.symbol(":")) {
+            if usedPlusMinus, dialect == .latex, open == .command("{") || open == .symbol("[") {
+                // `\{1 \pm \sqrt{5}, -2\}`: a plus-minus inside a set or list is two of its elements.
+                var minus = ExpressionParser(tokens[start..<index], dialect: dialect, plusMinusSign: -plusMinusSign)
+                items.append(item)
+                items.append(try minus.parseWhole())
+                usedPlusMinus = outerPlusMinus
+            } else if accept(.symbol(":")) {
+                usedPlusMinus = usedPlusMinus || outerPlusMinus
                 guard case .scalar(let key) = item else { throw .unreadable }
                 keys.append(key.description)
                 items.append(try parseItem())
             } else {
+                usedPlusMinus = usedPlusMinus || outerPlusMinus
                 items.append(item)
             }
             if items.count > Limits.maxElements { throw .tooLarge("more than \(Limits.maxElements) elements") }
@@ -654,6 +668,8 @@ struct ExpressionParser {
             if items.count == 1 && !trailingComma { return items[0] }
             return .tuple(items)
         case (.symbol("["), .symbol("]")):
+            // `\left[\begin{array}{cc} … \end{array}\right]`: the brackets of the matrix itself.
+            if items.count == 1, case .matrix = items[0] { return items[0] }
             if let matrix = matrixRows(items) { return .matrix(matrix) }
             return .list(items)
         case (.symbol("("), .symbol("]")), (.symbol("["), .symbol(")")):
@@ -692,7 +708,7 @@ struct ExpressionParser {
             switch tokens[i].token {
             case .symbol("["): level += 1
             case .symbol("]"): level -= 1
-            case .symbol(","), .symbol(":"), .symbol("("): return nil
+            case .symbol(","), .symbol(":"), .symbol("("), .symbol("/"), .symbol("*"), .symbol("^"): return nil
             default: break
             }
             i += 1

@@ -95,6 +95,16 @@ struct Interval: Hashable, Sendable {
     var upper: Expr
     var lowerClosed: Bool
     var upperClosed: Bool
+
+    /// The one point of a set of reals, `{a}` as `[a, a]`.
+    static func point(_ e: Expr) -> Interval {
+        Interval(lower: e, upper: e, lowerClosed: true, upperClosed: true)
+    }
+
+    static func point(_ element: MathValue) throws(ParseFailure) -> Interval {
+        guard case .scalar(let e) = element else { throw .unreadable }
+        return point(e)
+    }
 }
 
 enum QuantityUnit: String, Hashable, Sendable {
@@ -120,11 +130,16 @@ indirect enum MathValue: Hashable, Sendable {
     case solutions([MathValue])
     /// Named values: `x = 1, y = -2`, `{x: 1, y: -2}`.
     case assignments([Assignment])
+    /// A relation between expressions that is no set of one variable: `x < y` is `y - x > 0`.
+    case inequality(Expr, strict: Bool)
 }
 
 struct Assignment: Hashable, Sendable {
     var name: String
     var value: MathValue
+
+    /// The name as compared: `a_{37}` is printed `a37` as often as `a_37`.
+    var key: String { name.contains("_") ? String(name.filter { $0 != "_" }) : name }
 }
 
 // MARK: - Canonical rendering, used in Evidence
@@ -208,6 +223,7 @@ extension MathValue: CustomStringConvertible {
         case .equation(let l, let r): return "\(l) = \(r)"
         case .solutions(let items): return items.map(\.description).joined(separator: " or ")
         case .assignments(let items): return items.map { "\($0.name) = \($0.value)" }.joined(separator: ", ")
+        case .inequality(let e, let strict): return "\(e) \(strict ? ">" : ">=") 0"
         }
     }
 }

@@ -23,7 +23,7 @@ enum Symbolic {
             // One free variable on each side: the name is a notation choice (x or t), the function is the same.
             // A side without variables is a constant function: `\sin^2 x + \cos^2 x` is 1.
             if vx.count == 1, vy.count == 1 {
-                y = rename(y0, from: vy[0], to: vx[0])
+                y = substitute(y0, vy[0], with: .variable(vx[0]))
                 note = " (\(vy[0]) read as \(vx[0]))"
             } else if !vx.isEmpty && !vy.isEmpty {
                 return Judgement(equal: false, rule: "variables differ: \(vx.joined(separator: ", ")) against \(vy.joined(separator: ", "))")
@@ -45,7 +45,9 @@ enum Symbolic {
     }
 
     /// Whether `a` is a nonzero constant multiple of `b`: the same equation written `l = r` or `l - r`.
-    static func proportional(_ a: Expr, _ b: Expr) -> Judgement {
+    /// With `positive`, the multiple must be a positive real: `y - x > 0` and `2y - 2x > 0` are one
+    /// inequality, `x - y > 0` is its reverse.
+    static func proportional(_ a: Expr, _ b: Expr, positive: Bool = false) -> Judgement {
         let variables = a.variables
         guard Set(variables) == Set(b.variables), !variables.isEmpty else {
             return Judgement(equal: false, rule: "equations in different variables")
@@ -61,10 +63,14 @@ enum Symbolic {
             if let ratio, (r - ratio).length > 1e-8 * max(1, ratio.length) {
                 return Judgement(equal: false, rule: "equations differ at \(describe(point))")
             }
+            if positive, r.real <= 0 || abs(r.imaginary) > 1e-8 * r.length {
+                return Judgement(equal: false, rule: "inequality reversed or different at \(describe(point))")
+            }
             ratio = ratio ?? r
             agreed += 1
         }
-        guard agreed >= 3 else { return Judgement(equal: false, rule: "equations undefined at the sample points") }
+        guard agreed >= 3 else { return Judgement(equal: false, rule: "\(positive ? "inequalities" : "equations") undefined at the sample points") }
+        if positive { return Judgement(equal: true, rule: "same inequality: sides a positive multiple at \(agreed) random points") }
         return Judgement(equal: true, rule: "same equation: sides proportional at \(agreed) random points")
     }
 
@@ -98,14 +104,15 @@ enum Symbolic {
         return kept.count == 1 ? kept[0] : .sum(kept)
     }
 
-    private static func rename(_ e: Expr, from: String, to: String) -> Expr {
+    /// `e` with every occurrence of the variable `name` replaced.
+    static func substitute(_ e: Expr, _ name: String, with value: Expr) -> Expr {
         switch e {
-        case .variable(let name): return name == from ? .variable(to) : e
+        case .variable(let v): return v == name ? value : e
         case .number, .constant: return e
-        case .sum(let terms): return .sum(terms.map { rename($0, from: from, to: to) })
-        case .product(let factors): return .product(factors.map { rename($0, from: from, to: to) })
-        case .power(let b, let x): return .power(rename(b, from: from, to: to), rename(x, from: from, to: to))
-        case .call(let f, let args): return .call(f, args.map { rename($0, from: from, to: to) })
+        case .sum(let terms): return .sum(terms.map { substitute($0, name, with: value) })
+        case .product(let factors): return .product(factors.map { substitute($0, name, with: value) })
+        case .power(let b, let x): return .power(substitute(b, name, with: value), substitute(x, name, with: value))
+        case .call(let f, let args): return .call(f, args.map { substitute($0, name, with: value) })
         }
     }
 
