@@ -42,7 +42,7 @@ enum ClauseReader {
     /// Drops `\text{…}` (keeping `or`/`and`), currency and the units that follow a number.
     static func clean(_ lexemes: [Lexeme]) -> ([Lexeme], Bool) {
         // Most text has nothing to drop: return it without copying a token.
-        if !lexemes.contains(where: needsCleaning) { return (lexemes, false) }
+        if !lexemes.indices.contains(where: { needsCleaning(lexemes, at: $0) }) { return (lexemes, false) }
         var out: [Lexeme] = []
         out.reserveCapacity(lexemes.count)
         var droppedText = false
@@ -50,6 +50,16 @@ enum ClauseReader {
         var lastWasUnit = false
         while i < lexemes.count {
             let lexeme = lexemes[i]
+            if out.last.map({ endsQuantity($0.token) }) ?? false, let (unit, next) = UnitReader.read(lexemes, from: i) {
+                out.append(Lexeme(token: .unit(unit), spaceBefore: lexeme.spaceBefore))
+                i = next
+                lastWasUnit = true
+                continue
+            }
+            if let next = QuantityMarkup.expand(lexemes, at: i, into: &out) {
+                i = next
+                continue
+            }
             switch lexeme.token {
             case .command(let c) where textCommands.contains(c):
                 let (words, next) = groupWords(lexemes, from: i + 1)
@@ -97,11 +107,11 @@ enum ClauseReader {
     private static let textCommands: Set<String> = ["text", "textbf", "textrm", "textit", "mbox", "hbox", "textnormal", "textsf", "mathrm", "mathit"]
     private static let skippedCommands: Set<String> = ["$", "euro", "pounds", "yen", "therefore", "because"]
 
-    private static func needsCleaning(_ lexeme: Lexeme) -> Bool {
-        switch lexeme.token {
-        case .command(let c): return textCommands.contains(c) || skippedCommands.contains(c)
-        case .word(let w): return Units.names.contains(w)
-        case .symbol("."), .symbol(","), .symbol(";"): return true
+    private static func needsCleaning(_ lexemes: [Lexeme], at i: Int) -> Bool {
+        switch lexemes[i].token {
+        case .command(let c): return textCommands.contains(c) || skippedCommands.contains(c) || QuantityMarkup.commands.contains(c) || UnitReader.startCommands.contains(c)
+        case .word(let w): return Units.names.contains(w) || UnitTable.lookup(w) != nil || QuantityMarkup.isTimesSign(lexemes, at: i)
+        case .symbol("."), .symbol(","), .symbol(";"), .symbol("°"): return true
         default: return false
         }
     }
