@@ -630,6 +630,9 @@ struct ExpressionParser {
 
     /// `( … )`, `[ … ]`, `{ … }` and LaTeX `\{ … \}`: a group, a tuple, a list, a set, a dict or an interval.
     private mutating func parseBracketed() throws(ParseFailure) -> MathValue {
+        // Units written on the elements (`(3\,\mathrm{m}, 4\,\mathrm{m})`) are dropped, as before units were read.
+        let outerUnit = physicalUnit
+        defer { physicalUnit = outerUnit }
         guard let open = current else { throw .unreadable }
         advance()
         if dialect == .latex && open == .symbol("{") {

@@ -7,6 +7,8 @@ enum Operators {
     static let maxSeriesTerms = 10_000
     /// Nodes a sum may build in all (terms times the size of the summand), and a derivative may start from.
     static let maxNodes = 100_000
+    /// Size of one exactly evaluated term of a sum or product (about 1,200 digits).
+    static let maxTermBits = 4_096
     /// Degree of a polynomial integrated or taken to a limit.
     static let maxDegree = 200
 
@@ -18,12 +20,11 @@ enum Operators {
 
     /// `\sum_{k=a}^{b} body`: each term with the index replaced; exact terms are added up as they come.
     static func series(_ kind: Series, _ body: Expr, index: String, from lower: Expr, to upper: Expr) throws(ParseFailure) -> Expr {
-        guard let a = Evaluation.exact(lower), let b = Evaluation.exact(upper), a.isInteger, b.isInteger,
-              let first = a.intValue, let last = b.intValue else { throw .unreadable }
+        guard let a = Evaluation.exact(lower), let b = Evaluation.exact(upper), a.isInteger, b.isInteger else { throw .unreadable }
         let identity: BigRational = kind == .sum ? .zero : .one
-        if last < first { return .number(.exact(identity)) }
-        let count = last - first + 1
-        guard count <= maxSeriesTerms, count * nodeCount(body) <= maxNodes else {
+        if b < a { return .number(.exact(identity)) }
+        guard let count = (b - a + .one).intValue, count <= maxSeriesTerms, count * nodeCount(body) <= maxNodes,
+              let first = a.intValue, let last = b.intValue else {
             throw .tooLarge("a \(kind == .sum ? "sum" : "product") of more than \(maxSeriesTerms) terms")
         }
         // A written decimal keeps its precision only when the terms stay apart.
@@ -33,6 +34,10 @@ enum Operators {
         for k in first...last {
             let term = substitute(body, index, with: .integer(k))
             if foldable, let v = Evaluation.exact(term) {
+                // One huge term (`k!` for large k) stops the sum before the next, larger one is computed.
+                guard v.numerator.bitWidth + v.denominator.bitWidth <= maxTermBits else {
+                    throw .tooLarge("a term past \(maxTermBits) bits")
+                }
                 folded = kind == .sum ? folded + v : folded * v
                 guard folded.isWithinLimits else { throw .tooLarge("a product past \(Limits.maxBits) bits") }
             } else {
@@ -117,7 +122,7 @@ enum Operators {
     /// `\frac{d}{dx} f`: symbolic, by the sum, product, power and chain rules; unread where a function
     /// has no derivative rule here (floor, factorial…).
     static func derivative(_ e: Expr, _ x: String) throws(ParseFailure) -> Expr {
-        guard nodeCount(e) <= 2_000 else { throw .tooLarge("a derivative of more than 2000 nodes") }
+        guard nodeCount(e) <= 500 else { throw .tooLarge("a derivative of more than 500 nodes") }
         return try d(e, x) ?? .integer(0)
     }
 

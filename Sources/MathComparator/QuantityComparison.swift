@@ -42,20 +42,33 @@ enum Quantities {
     private static let degree = UnitTable.plain["deg"]!
 
     private static func converted(_ x: Expr, _ unit: PhysicalUnit, _ y: Expr, _ printedUnit: PhysicalUnit) -> Judgement {
+        if let scale = unit.scale, scale != .kelvin, printedUnit.symbol == String(scale.rawValue.dropFirst()) {
+            // `25 C` printed for 25 °C: a bare C or F after a temperature is the scale, not coulombs or farads.
+            return Equivalence.scalars(x, y)
+        }
         if let a = unit.scale, let b = printedUnit.scale, a != b {
             return Judgement(equal: false, rule: "temperatures on different scales (\(b.rawValue) printed, \(a.rawValue) expected) are not converted")
         }
         guard unit.dimension == printedUnit.dimension else {
             return Judgement(equal: false, rule: "different dimensions: \(printedUnit.symbol) printed, \(unit.symbol) expected")
         }
-        guard let ratio = printedUnit.factor.divided(by: unit.factor) else {
+        guard let ratio = printedUnit.factor.divided(by: unit.factor), let inverse = unit.factor.divided(by: printedUnit.factor) else {
             return Judgement(equal: false, rule: "unit \(unit.symbol) has no size")
         }
-        var value = Equivalence.scaled(y, by: ratio)
         let piPower = printedUnit.piPower - unit.piPower
-        if piPower != 0 { value = .product([value, .power(.constant(.pi), .integer(piPower))]) }
-        let j = Equivalence.scalars(x, value)
-        let note = printedUnit.symbol == unit.symbol ? "" : " (\(printedUnit.symbol) converted to \(unit.symbol))"
-        return Judgement(equal: j.equal, rule: j.rule + note)
+        if printedUnit.symbol == unit.symbol { return Equivalence.scalars(x, y) }
+        // The side whose digits decide stays as written: a written decimal result takes the printed
+        // value into its unit; an exact one goes into the printed unit, where the printed digits are
+        // judged (`60 km/h` against a printed `16.67 m/s`).
+        if Equivalence.writtenPrecision(x) != nil {
+            let j = Equivalence.scalars(x, times(Equivalence.scaled(y, by: ratio), piPower: piPower))
+            return Judgement(equal: j.equal, rule: j.rule + " (\(printedUnit.symbol) converted to \(unit.symbol))")
+        }
+        let j = Equivalence.scalars(times(Equivalence.scaled(x, by: inverse), piPower: -piPower), y)
+        return Judgement(equal: j.equal, rule: j.rule + " (\(unit.symbol) converted to \(printedUnit.symbol))")
+    }
+
+    private static func times(_ e: Expr, piPower: Int) -> Expr {
+        piPower == 0 ? e : .product([e, .power(.constant(.pi), .integer(piPower))])
     }
 }

@@ -224,6 +224,10 @@ enum Evaluation {
         case .binomial:
             guard args.count == 2, let n = real, args[1].imaginary == 0 else { return ComplexValue(Double.nan) }
             let k = args[1].real
+            guard n == n.rounded(), k == k.rounded() else {
+                // A symbolic binomial at a sample point: the gamma form, signed (`n(n-1)/2` at any n).
+                return ComplexValue(Double.gamma(n + 1) / (Double.gamma(k + 1) * Double.gamma(n - k + 1)))
+            }
             return ComplexValue(Double.exp(Double.logGamma(n + 1) - Double.logGamma(k + 1) - Double.logGamma(n - k + 1)).rounded())
         }
     }

@@ -69,7 +69,10 @@ struct UnitReader {
         defer { depth -= 1 }
         guard depth <= 20, let first = factor(singleLetterAllowed: inGroup || spaced()) else { return nil }
         var parts = first
-        while index < end {
+        var factors = 1
+        // No unit is written with more than a handful of factors; the cap keeps factors and dimensions small.
+        while index < end && factors < 10 {
+            factors += 1
             let saved = index
             var divides = false
             switch token() {
@@ -272,27 +275,33 @@ struct UnitReader {
                 index += 1
                 return UnitTable.prefixable["Ω"]
             }
-            guard let symbol = UnitTable.siunitxUnits[c], let base = UnitTable.prefixable[symbol] else {
-                if ["text", "mathrm", "textrm"].contains(c) {
-                    index += 1
-                    return prefixableName()
+            if ["text", "textrm", "mathrm"].contains(c) {
+                // `\mu\text{m}`
+                let saved = index
+                index += 1
+                guard let base = bracedName() else {
+                    index = saved
+                    return nil
                 }
-                return nil
+                return base
             }
+            guard let symbol = UnitTable.siunitxUnits[c], let base = UnitTable.prefixable[symbol] else { return nil }
             index += 1
             return base
         case .symbol("{"):
-            let saved = index
-            index += 1
-            guard let base = prefixableName(), token() == .symbol("}") else {
-                index = saved
-                return nil
-            }
-            index += 1
-            return base
+            return bracedName()
         default:
             return nil
         }
+    }
+
+    /// `{m}`: one prefixable unit name in braces.
+    private mutating func bracedName() -> PhysicalUnit? {
+        guard token() == .symbol("{"), case .word(let w)? = token(1), let base = UnitTable.prefixable[w], token(2) == .symbol("}") else {
+            return nil
+        }
+        index += 3
+        return base
     }
 
     /// `°C`, `^{\circ}\mathrm{F}`, `\degree C`: a temperature scale; a lone degree sign is an angle, read elsewhere.

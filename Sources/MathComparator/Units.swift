@@ -2,18 +2,18 @@
 
 /// Exponents of the SI base dimensions, with the plane angle kept apart so that `rad/s` is not `Hz`.
 struct Dimension: Hashable, Sendable {
-    var length: Int8 = 0
-    var mass: Int8 = 0
-    var time: Int8 = 0
-    var current: Int8 = 0
-    var temperature: Int8 = 0
-    var amount: Int8 = 0
-    var luminosity: Int8 = 0
-    var angle: Int8 = 0
+    var length = 0
+    var mass = 0
+    var time = 0
+    var current = 0
+    var temperature = 0
+    var amount = 0
+    var luminosity = 0
+    var angle = 0
 
     static let none = Dimension()
 
-    func combined(with other: Dimension, times k: Int8 = 1) -> Dimension {
+    func combined(with other: Dimension, times k: Int = 1) -> Dimension {
         Dimension(length: length + k * other.length, mass: mass + k * other.mass, time: time + k * other.time,
                   current: current + k * other.current, temperature: temperature + k * other.temperature,
                   amount: amount + k * other.amount, luminosity: luminosity + k * other.luminosity,
@@ -52,7 +52,7 @@ struct PhysicalUnit: Hashable, Sendable {
     /// An integer power; small exponents only (a unit is never raised past a few).
     func power(_ k: Int) -> PhysicalUnit? {
         guard abs(k) <= 9, k != 0, let f = factor.power(k) else { return nil }
-        return PhysicalUnit(symbol: symbol + "^" + String(k), dimension: Dimension.none.combined(with: dimension, times: Int8(k)),
+        return PhysicalUnit(symbol: symbol + "^" + String(k), dimension: Dimension.none.combined(with: dimension, times: k),
                             factor: f, piPower: piPower * k, scale: k == 1 ? scale : nil)
     }
 
@@ -96,7 +96,7 @@ enum UnitTable {
             "L": unit("L", volume, BigRational(1, 1000)), "eV": unit("eV", energy, decimal(1_602_176_634, -28)),
             "cal": unit("cal", energy, decimal(4184, -3)), "bar": unit("bar", pressure, BigRational(100_000)),
             "Wh": unit("Wh", energy, BigRational(3600)), "M": unit("M", Dimension(length: -3, amount: 1), BigRational(1000)),
-            "rad": unit("rad", Dimension(angle: 1)), "t": unit("t", mass, BigRational(1000)),
+            "rad": unit("rad", Dimension(angle: 1)),
         ]
         table["l"] = table["L"]
         table["ohm"] = table["Ω"]
@@ -130,13 +130,14 @@ enum UnitTable {
             "°C": unit("°C", Dimension(temperature: 1), scale: .celsius),
             "°F": unit("°F", Dimension(temperature: 1), BigRational(5, 9), scale: .fahrenheit),
             "kcal": prefixable["cal"]!.prefixed("k", 3), "Cal": prefixable["cal"]!.prefixed("k", 3),
+            "t": unit("t", mass, BigRational(1000)),
         ]
         // Names written out, singular and plural: `meters`, `kilograms`, `joules`.
         let words: [String: String] = [
             "meter": "m", "metre": "m", "gram": "g", "second": "s", "sec": "s", "ampere": "A", "amp": "A", "kelvin": "K",
             "mole": "mol", "newton": "N", "joule": "J", "watt": "W", "pascal": "Pa", "coulomb": "C", "volt": "V",
             "ohm": "Ω", "hertz": "Hz", "farad": "F", "tesla": "T", "liter": "L", "litre": "L", "calorie": "cal",
-            "radian": "rad", "electronvolt": "eV", "tonne": "t",
+            "radian": "rad", "electronvolt": "eV",
         ]
         let wordPrefixes: [String: (String, Int)] = ["": ("", 0), "kilo": ("k", 3), "centi": ("c", -2), "milli": ("m", -3),
                                                       "micro": ("μ", -6), "nano": ("n", -9), "mega": ("M", 6), "giga": ("G", 9)]
@@ -148,6 +149,8 @@ enum UnitTable {
                 table[written + word + "s"] = u
             }
         }
+        table["tonne"] = table["t"]
+        table["tonnes"] = table["t"]
         table["minute"] = minute
         table["minutes"] = minute
         table["hour"] = hour
@@ -168,7 +171,9 @@ enum UnitTable {
         if let u = plain[name] ?? prefixable[name] { return u }
         for length in [1, 2] where name.count > length {
             let prefix = String(name.prefix(length))
-            if let power = prefixes[prefix], let base = prefixable[String(name.dropFirst(length))] {
+            let baseName = String(name.dropFirst(length))
+            // Deci only where it is used (dm, dL, dg): `dx`, `dt`, `ds` are differentials.
+            if let power = prefixes[prefix], let base = prefixable[baseName], prefix != "d" || ["m", "L", "l", "g"].contains(baseName) {
                 return base.prefixed(prefix, power)
             }
         }
