@@ -129,19 +129,12 @@ struct UnitReader {
         switch token() {
         case .command("squared"): index += 1; return 2
         case .command("cubed"): index += 1; return 3
-        case .command("tothe"), .command("raiseto"):
-            let saved = index
-            index += 1
-            if let k = bracedInteger() { return k }
-            index = saved
-            return nil
-        case .symbol("^"):
-            let saved = index
-            index += 1
-            if case .command("circ")? = token() { index = saved; return nil }
-            if let k = bracedInteger() { return k }
-            index = saved
-            return nil
+        case .command("tothe"), .command("raiseto"), .symbol("^"):
+            // `^\circ` is a degree sign, read by `temperature`.
+            return attempt { r in
+                r.index += 1
+                return r.token() == .command("circ") ? nil : r.bracedInteger()
+            }
         default:
             return nil
         }
@@ -180,47 +173,27 @@ struct UnitReader {
         case .command("Omega"), .command("ohm"):
             index += 1
             return Parts(last: UnitTable.prefixable["Ω"]!)
-        case .command("mu"), .command("micro"):
-            // `\mu\mathrm{m}`, `\mu m`, `\micro\metre`: the micro prefix on the unit that follows.
-            let saved = index
-            index += 1
-            guard let base = prefixableName() else {
-                index = saved
-                return nil
+        case .command(let c) where c == "mu" || UnitTable.siunitxPrefixes[c] != nil:
+            // `\mu\mathrm{m}`, `\mu m`, `\kilo\metre`: the prefix on the unit that follows.
+            let (prefix, power) = UnitTable.siunitxPrefixes[c] ?? ("μ", -6)
+            return attempt { r in
+                r.index += 1
+                return r.prefixableName().map { Parts(last: $0.prefixed(prefix, power)) }
             }
-            return Parts(last: base.prefixed("μ", -6))
-        case .command(let c) where UnitTable.siunitxPrefixes[c] != nil:
-            let saved = index
-            index += 1
-            guard let (prefix, power) = UnitTable.siunitxPrefixes[c], let base = prefixableName() else {
-                index = saved
-                return nil
-            }
-            return Parts(last: base.prefixed(prefix, power))
         case .command(let c) where UnitTable.siunitxUnits[c] != nil:
             index += 1
             return UnitTable.lookup(UnitTable.siunitxUnits[c]!).map { Parts(last: $0) }
         case .command(let c) where ["text", "textrm", "mbox", "textnormal", "textup", "si", "unit", "mathrm"].contains(c):
-            let saved = index
-            index += 1
-            guard let inner = group() else {
-                index = saved
-                return nil
+            return attempt { r in
+                r.index += 1
+                return r.enclosed(.symbol("{"), .symbol("}"))
             }
-            return inner
         case .symbol("{") where lexemes[index].spaceBefore || depth > 1:
             // `\mathrm{kg}` reaches here as a bare group (the lexer drops `\mathrm`, leaving a space);
             // `\frac{a}{m}` has none, and its `{m}` stays a denominator.
-            return group()
+            return enclosed(.symbol("{"), .symbol("}"))
         case .symbol("("):
-            let saved = index
-            index += 1
-            guard let inner = product(inGroup: true), token() == .symbol(")") else {
-                index = saved
-                return nil
-            }
-            index += 1
-            return inner
+            return enclosed(.symbol("("), .symbol(")"))
         case .symbol("°"), .command("degree"), .symbol("^"):
             return temperature()
         default:
@@ -228,17 +201,23 @@ struct UnitReader {
         }
     }
 
-    /// A braced group that holds a whole unit: `{kg\,m^{-3}}`, `{ cm}`.
-    private mutating func group() -> Parts? {
-        guard token() == .symbol("{") else { return nil }
-        let saved = index
-        index += 1
-        guard let inner = product(inGroup: true), token() == .symbol("}") else {
-            index = saved
-            return nil
+    /// A group that holds a whole unit: `{kg\,m^{-3}}`, `{ cm}`, `(m*s)`.
+    private mutating func enclosed(_ open: Token, _ close: Token) -> Parts? {
+        guard token() == open else { return nil }
+        return attempt { r in
+            r.index += 1
+            guard let inner = r.product(inGroup: true), r.token() == close else { return nil }
+            r.index += 1
+            return inner
         }
-        index += 1
-        return inner
+    }
+
+    /// Runs `read`, and puts the cursor back where it was when it finds nothing.
+    private mutating func attempt<T>(_ read: (inout UnitReader) -> T?) -> T? {
+        let saved = index
+        if let found = read(&self) { return found }
+        index = saved
+        return nil
     }
 
     /// A unit name from adjacent words (`m` `A` is mA; `μ` `m` is μm), the longest run that is a unit.
@@ -277,13 +256,10 @@ struct UnitReader {
             }
             if ["text", "textrm", "mathrm"].contains(c) {
                 // `\mu\text{m}`
-                let saved = index
-                index += 1
-                guard let base = bracedName() else {
-                    index = saved
-                    return nil
+                return attempt { r in
+                    r.index += 1
+                    return r.bracedName()
                 }
-                return base
             }
             guard let symbol = UnitTable.siunitxUnits[c], let base = UnitTable.prefixable[symbol] else { return nil }
             index += 1
@@ -306,42 +282,34 @@ struct UnitReader {
 
     /// `°C`, `^{\circ}\mathrm{F}`, `\degree C`: a temperature scale; a lone degree sign is an angle, read elsewhere.
     private mutating func temperature() -> Parts? {
-        let saved = index
-        switch token() {
-        case .symbol("°"), .command("degree"):
-            index += 1
-        case .symbol("^"):
-            index += 1
-            if token() == .command("circ") {
-                index += 1
-            } else if token() == .symbol("{"), token(1) == .command("circ"), token(2) == .symbol("}") {
-                index += 3
-            } else {
-                index = saved
+        attempt { r in
+            switch r.token() {
+            case .symbol("°"), .command("degree"):
+                r.index += 1
+            case .symbol("^"):
+                r.index += 1
+                if r.token() == .command("circ") {
+                    r.index += 1
+                } else if r.token() == .symbol("{"), r.token(1) == .command("circ"), r.token(2) == .symbol("}") {
+                    r.index += 3
+                } else {
+                    return nil
+                }
+            default:
                 return nil
             }
-        default:
-            return nil
-        }
-        var letter: String?
-        if case .word(let w)? = token(), w == "C" || w == "F" {
-            letter = w
-            index += 1
-        } else if token() == .symbol("{") || token() == .command("text") || token() == .command("textrm") {
-            let groupStart = index
-            if case .command = token() { index += 1 }
-            if token() == .symbol("{"), case .word(let w)? = token(1), w == "C" || w == "F", token(2) == .symbol("}") {
-                letter = w
-                index += 3
-            } else {
-                index = groupStart
+            // `C`, `\text{C}`, `\mathrm{F}` (the lexer leaves `{F}` of that).
+            if r.token() == .command("text") || r.token() == .command("textrm") { r.index += 1 }
+            let braced = r.token() == .symbol("{")
+            if braced { r.index += 1 }
+            guard case .word(let w)? = r.token(), w == "C" || w == "F", let unit = UnitTable.plain["°" + w] else { return nil }
+            r.index += 1
+            if braced {
+                guard r.token() == .symbol("}") else { return nil }
+                r.index += 1
             }
+            return Parts(last: unit)
         }
-        guard let letter, let unit = UnitTable.plain["°" + letter] else {
-            index = saved
-            return nil
-        }
-        return Parts(last: unit)
     }
 }
 
