@@ -50,7 +50,8 @@ enum ClauseReader {
         var lastWasUnit = false
         while i < lexemes.count {
             let lexeme = lexemes[i]
-            if out.last.map({ endsQuantity($0.token) }) ?? false, let (unit, next) = UnitReader.read(lexemes, from: i) {
+            if out.last.map({ endsQuantity($0.token) }) ?? false, let (unit, next) = UnitReader.read(lexemes, from: i),
+               !startsFactor(lexemes, at: next) {
                 out.append(Lexeme(token: .unit(unit), spaceBefore: lexeme.spaceBefore))
                 i = next
                 lastWasUnit = true
@@ -80,7 +81,7 @@ enum ClauseReader {
                 continue
             case .word(let w):
                 let follows = lastWasUnit || out.last.map { endsQuantity($0.token) } ?? false
-                if follows && Units.isUnit(w, spaced: lexeme.spaceBefore || lastWasUnit) {
+                if follows && Units.isUnit(w, spaced: lexeme.spaceBefore || lastWasUnit) && !startsFactor(lexemes, at: i + 1) {
                     lastWasUnit = true
                     i = skipUnitPower(lexemes, from: i + 1)
                     continue
@@ -116,9 +117,23 @@ enum ClauseReader {
         }
     }
 
+    /// Whether a factor starts at `i`: then the letter before it is a variable, not a unit
+    /// (`\frac{1}{2} m v^2`, `4 h \pi`), since no unit is followed by more of the product.
+    private static func startsFactor(_ lexemes: [Lexeme], at i: Int) -> Bool {
+        guard i < lexemes.count else { return false }
+        switch lexemes[i].token {
+        case .number, .symbol("("): return true
+        case .word(let w): return !LaTeXWords.connectives.contains(w) && !Units.names.contains(w) && !LaTeXWords.isProse(w)
+        case .command(let c):
+            return LaTeXWords.greek.contains(c) || LaTeXWords.constants[c] != nil || LaTeXWords.functions[c] != nil
+                || ["frac", "dfrac", "sqrt"].contains(c)
+        default: return false
+        }
+    }
+
     private static func endsQuantity(_ token: Token) -> Bool {
         switch token {
-        case .number, .symbol(")"), .symbol("}"), .symbol("%"), .command("%"), .symbol("°"), .command("circ"): return true
+        case .number, .symbol(")"), .symbol("}"), .symbol("%"), .command("%"), .symbol("°"), .command("circ"), .command("pi"): return true
         default: return false
         }
     }

@@ -661,6 +661,7 @@ struct ExpressionParser {
                 if let close = current, isClosing(close) { continue }
             }
             trailingComma = false
+            physicalUnit = nil
             let item = try parseItem()
             if accept(.symbol(":")) {
                 guard case .scalar(let key) = item else { throw .unreadable }

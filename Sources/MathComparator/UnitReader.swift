@@ -76,7 +76,7 @@ struct UnitReader {
             let saved = index
             var divides = false
             switch token() {
-            case .symbol("/"), .command("per"):
+            case .symbol("/"), .command("per"), .word("per"):
                 divides = true
                 index += 1
             case .symbol("*"), .command("cdot"):
