@@ -154,7 +154,7 @@ struct UnitReader {
             negative = true
             index += 1
         }
-        guard case .number(let n, false)? = token(), n.precision == nil, let k = n.value.intValue, k <= 9 else { return nil }
+        guard case .number(let n, false)? = token(), n.precision == nil, let k = n.value.intValue, k <= 99 else { return nil }
         index += 1
         if let close {
             guard token() == close else { return nil }
@@ -193,7 +193,8 @@ struct UnitReader {
             // `\frac{a}{m}` has none, and its `{m}` stays a denominator.
             return enclosed(.symbol("{"), .symbol("}"))
         case .symbol("("):
-            return enclosed(.symbol("("), .symbol(")"))
+            // `(m/s)^2`: an exponent after parentheses applies to all of them.
+            return enclosed(.symbol("("), .symbol(")")).flatMap(\.whole).map { Parts(last: $0) }
         case .symbol("°"), .command("degree"), .symbol("^"):
             return temperature()
         default:

@@ -52,7 +52,8 @@ struct PhysicalUnit: Hashable, Sendable {
     /// An integer power; small exponents only (a unit is never raised past a few).
     func power(_ k: Int) -> PhysicalUnit? {
         guard abs(k) <= 9, k != 0, let f = factor.power(k) else { return nil }
-        return PhysicalUnit(symbol: symbol + "^" + String(k), dimension: Dimension.none.combined(with: dimension, times: k),
+        let base = symbol.contains("*") || symbol.contains("/") ? "(\(symbol))" : symbol
+        return PhysicalUnit(symbol: base + "^" + String(k), dimension: Dimension.none.combined(with: dimension, times: k),
                             factor: f, piPower: piPower * k, scale: k == 1 ? scale : nil)
     }
 
