@@ -13,6 +13,15 @@ struct UnitReader {
     /// Commands that may begin a unit (besides the words of `UnitTable` and the text commands).
     static let startCommands: Set<String> = ["Omega", "ohm", "mu", "micro", "degree"]
 
+    /// Whether a unit can start with this lexeme: a cheap test before the reader is set up.
+    static func mayStart(_ lexeme: Lexeme) -> Bool {
+        switch lexeme.token {
+        case .word, .command, .symbol("("), .symbol("°"), .symbol("^"): return true
+        case .symbol("{"): return lexeme.spaceBefore
+        default: return false
+        }
+    }
+
     /// The unit that starts at `start`, and the index after it; nil when no known unit starts there.
     static func read(_ lexemes: [Lexeme], from start: Int) -> (PhysicalUnit, Int)? {
         var reader = UnitReader(lexemes: lexemes, index: start, end: lexemes.count)

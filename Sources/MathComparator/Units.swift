@@ -169,17 +169,25 @@ enum UnitTable {
 
     /// A unit symbol or name: `km`, `mA`, `kPa`, `hours`, `μm`; a prefix only before a prefixable unit.
     static func lookup(_ name: String) -> PhysicalUnit? {
-        if let u = plain[name] ?? prefixable[name] { return u }
-        for length in [1, 2] where name.count > length {
-            let prefix = String(name.prefix(length))
-            let baseName = String(name.dropFirst(length))
-            // Deci only where it is used (dm, dL, dg): `dx`, `dt`, `ds` are differentials.
-            if let power = prefixes[prefix], let base = prefixable[baseName], prefix != "d" || ["m", "L", "l", "g"].contains(baseName) {
-                return base.prefixed(prefix, power)
+        table[name]
+    }
+
+    /// Every name `lookup` knows, prefixed ones included: one hash lookup a word, since every word
+    /// of every input is asked about.
+    private static let table: [String: PhysicalUnit] = {
+        var all = prefixable
+        for (prefix, power) in prefixes {
+            for (name, base) in prefixable {
+                // Deci only where it is used (dm, dL, dg): `dx`, `dt`, `ds` are differentials.
+                if prefix == "d" && !["m", "L", "l", "g"].contains(name) { continue }
+                all[prefix + name] = base.prefixed(prefix, power)
             }
         }
-        return nil
-    }
+        // Names of their own win over a prefixed reading (`min` is minutes, `Pa` pascals).
+        all.merge(plain) { _, own in own }
+        all.merge(prefixable) { _, own in own }
+        return all
+    }()
 
     /// siunitx's unit macros (`\kilo\metre\per\second`), by name.
     static let siunitxUnits: [String: String] = [
