@@ -48,7 +48,7 @@ enum ClauseReader {
     /// Drops `\text{…}` (keeping `or`/`and`), currency and the units that follow a number.
     static func clean(_ lexemes: [Lexeme]) -> ([Lexeme], Bool) {
         // Most text has nothing to drop: return it without copying a token.
-        if !lexemes.contains(where: needsCleaning) { return (lexemes, false) }
+        if !lexemes.indices.contains(where: { needsCleaning(lexemes, at: $0) }) { return (lexemes, false) }
         var out: [Lexeme] = []
         out.reserveCapacity(lexemes.count)
         var droppedText = false
@@ -56,6 +56,17 @@ enum ClauseReader {
         var lastWasUnit = false
         while i < lexemes.count {
             let lexeme = lexemes[i]
+            if UnitReader.mayStart(lexeme), out.last.map({ endsQuantity($0.token) }) ?? false, let (unit, next) = UnitReader.read(lexemes, from: i),
+               !startsFactor(lexemes, at: next) {
+                out.append(Lexeme(token: .unit(unit), spaceBefore: lexeme.spaceBefore))
+                i = next
+                lastWasUnit = true
+                continue
+            }
+            if let next = QuantityMarkup.expand(lexemes, at: i, into: &out) {
+                i = next
+                continue
+            }
             switch lexeme.token {
             case .command(let c) where textCommands.contains(c):
                 let (words, next) = groupWords(lexemes, from: i + 1)
@@ -83,7 +94,7 @@ enum ClauseReader {
                 continue
             case .word(let w):
                 let follows = lastWasUnit || out.last.map { endsQuantity($0.token) } ?? false
-                if follows && Units.isUnit(w, spaced: lexeme.spaceBefore || lastWasUnit) {
+                if follows && Units.isUnit(w, spaced: lexeme.spaceBefore || lastWasUnit) && !startsFactor(lexemes, at: i + 1) {
                     lastWasUnit = true
                     i = skipUnitPower(lexemes, from: i + 1)
                     continue
@@ -110,18 +121,32 @@ enum ClauseReader {
     static let textCommands: Set<String> = ["text", "textbf", "textrm", "textit", "mbox", "hbox", "textnormal", "textsf", "mathrm", "mathit"]
     private static let skippedCommands: Set<String> = ["$", "euro", "pounds", "yen", "therefore", "because"]
 
-    private static func needsCleaning(_ lexeme: Lexeme) -> Bool {
-        switch lexeme.token {
-        case .command(let c): return textCommands.contains(c) || skippedCommands.contains(c)
-        case .word(let w): return Units.names.contains(w)
-        case .symbol("."), .symbol(","), .symbol(";"): return true
+    private static func needsCleaning(_ lexemes: [Lexeme], at i: Int) -> Bool {
+        switch lexemes[i].token {
+        case .command(let c): return textCommands.contains(c) || skippedCommands.contains(c) || QuantityMarkup.commands.contains(c) || UnitReader.startCommands.contains(c)
+        case .word(let w): return Units.names.contains(w) || UnitTable.lookup(w) != nil || QuantityMarkup.isTimesSign(lexemes, at: i)
+        case .symbol("."), .symbol(","), .symbol(";"), .symbol("°"): return true
+        default: return false
+        }
+    }
+
+    /// Whether a factor starts at `i`: then the letter before it is a variable, not a unit
+    /// (`\frac{1}{2} m v^2`, `4 h \pi`), since no unit is followed by more of the product.
+    private static func startsFactor(_ lexemes: [Lexeme], at i: Int) -> Bool {
+        guard i < lexemes.count else { return false }
+        switch lexemes[i].token {
+        case .number, .symbol("("): return true
+        case .word(let w): return !LaTeXWords.connectives.contains(w) && !Units.names.contains(w) && !LaTeXWords.isProse(w)
+        case .command(let c):
+            return LaTeXWords.greek.contains(c) || LaTeXWords.constants[c] != nil || LaTeXWords.functions[c] != nil
+                || ["frac", "dfrac", "sqrt"].contains(c)
         default: return false
         }
     }
 
     private static func endsQuantity(_ token: Token) -> Bool {
         switch token {
-        case .number, .symbol(")"), .symbol("}"), .symbol("%"), .command("%"), .symbol("°"), .command("circ"): return true
+        case .number, .symbol(")"), .symbol("}"), .symbol("%"), .command("%"), .symbol("°"), .command("circ"), .command("pi"): return true
         default: return false
         }
     }

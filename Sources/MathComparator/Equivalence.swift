@@ -21,6 +21,10 @@ enum Equivalence {
         switch (expected, printed) {
         case (.scalar(let x), .scalar(let y)):
             return scalars(x, y)
+        case (.measure(let x, let unit), _):
+            return Quantities.compare(x, unit, printed)
+        case (_, .measure(let y, let unit)):
+            return Quantities.compareUnitless(expected, y, unit)
         case (.quantity(let x, let unit), _):
             return quantity(x, unit, printed)
         case (.scalar(let x), .quantity(let y, .percent)):
@@ -96,6 +100,7 @@ enum Equivalence {
         switch v {
         case .scalar(let e): return e.variables.isEmpty ? "a number" : "an expression"
         case .quantity(_, let unit): return unit == .percent ? "a percentage" : "an angle"
+        case .measure(_, let unit): return "a quantity in \(unit.symbol)"
         case .tuple(let xs): return "a tuple of \(xs.count)"
         case .list(let xs): return "a list of \(xs.count)"
         case .set(let xs): return "a set of \(xs.count)"
@@ -137,7 +142,7 @@ enum Equivalence {
     }
 
     /// `x` times a rational factor, keeping a written precision in step (25.5% -> 0.255 at 3 decimals).
-    private static func scaled(_ x: Expr, by factor: BigRational) -> Expr {
+    static func scaled(_ x: Expr, by factor: BigRational) -> Expr {
         if case .number(let n) = x {
             var m = Number(value: n.value * factor, precision: n.precision)
             if let p = n.precision {

@@ -17,11 +17,11 @@ enum ParseFailure: Error, Hashable {
 /// twice when `usedPlusMinus` comes back true, which is how `\frac{-1 \pm \sqrt 5}{2}` gives two
 /// solutions without a special node in the tree.
 struct ExpressionParser {
-    private let tokens: ArraySlice<Lexeme>
-    private let dialect: Dialect
+    let tokens: ArraySlice<Lexeme>
+    let dialect: Dialect
     private let plusMinusSign: Int
-    private var index: Int
-    private var depth = 0
+    var index: Int
+    var depth = 0
     /// Inside `|…|` a bar closes rather than starts a factor.
     private var absoluteDepth = 0
     /// Inside a function's argument a degree sign converts to radians instead of marking the whole value.
@@ -31,33 +31,42 @@ struct ExpressionParser {
     private var pendingPrimary: Expr?
     /// Set by a trailing `%` or `^\circ`.
     private(set) var unit: QuantityUnit?
+    /// Set by a physical unit after a number; a second one (`2 h 30 min`) makes the text unreadable.
+    private(set) var physicalUnit: PhysicalUnit?
 
-    init(_ tokens: ArraySlice<Lexeme>, dialect: Dialect, plusMinusSign: Int = 1) {
+    /// `depth` carries the nesting of an enclosing parser into one that reads a part of its tokens (an integrand).
+    init(_ tokens: ArraySlice<Lexeme>, dialect: Dialect, plusMinusSign: Int = 1, depth: Int = 0) {
         self.tokens = tokens
         self.dialect = dialect
         self.plusMinusSign = plusMinusSign
         self.index = tokens.startIndex
+        self.depth = depth
     }
 
     /// Reads the whole slice as one value, or fails.
     mutating func parseWhole() throws(ParseFailure) -> MathValue {
         let value = try parseItem()
         guard atEnd else { throw .unreadable }
-        if let unit, case .scalar(let e) = value { return .quantity(e, unit) }
+        return withUnit(value)
+    }
+
+    private func withUnit(_ value: MathValue) -> MathValue {
+        guard case .scalar(let e) = value else { return value }
+        if let unit { return .quantity(e, unit) }
+        if let physicalUnit { return .measure(e, physicalUnit) }
         return value
     }
 
     /// Reads as much of the slice as forms a value; returns where it stopped.
     mutating func parsePrefix() throws(ParseFailure) -> (MathValue, Int) {
         let value = try parseItem()
-        if let unit, case .scalar(let e) = value { return (.quantity(e, unit), index) }
-        return (value, index)
+        return (withUnit(value), index)
     }
 
     // MARK: Cursor
 
     private var atEnd: Bool { index >= tokens.endIndex }
-    private var current: Token? { atEnd ? nil : tokens[index].token }
+    var current: Token? { atEnd ? nil : tokens[index].token }
     private var currentHasSpaceBefore: Bool { atEnd ? false : tokens[index].spaceBefore }
 
     /// The current symbol, matched in place: cheaper than copying the token out through `current`.
@@ -76,9 +85,9 @@ struct ExpressionParser {
         return i < tokens.endIndex ? tokens[i].token : nil
     }
 
-    private mutating func advance() { index += 1 }
+    mutating func advance() { index += 1 }
 
-    private mutating func accept(_ token: Token) -> Bool {
+    mutating func accept(_ token: Token) -> Bool {
         // Symbols are the common case: compare in place, without copying the current token.
         if case .symbol(let wanted) = token {
             guard index < tokens.endIndex, case .symbol(let s) = tokens[index].token, s == wanted else { return false }
@@ -92,7 +101,7 @@ struct ExpressionParser {
         return false
     }
 
-    private mutating func expect(_ token: Token) throws(ParseFailure) {
+    mutating func expect(_ token: Token) throws(ParseFailure) {
         guard accept(token) else { throw .unreadable }
     }
 
@@ -183,7 +192,7 @@ struct ExpressionParser {
         }
     }
 
-    private mutating func parseSum() throws(ParseFailure) -> Expr {
+    mutating func parseSum() throws(ParseFailure) -> Expr {
         let first = try parseSigned()
         let symbol = currentSymbol
         guard symbol == "+" || symbol == "-" || atCommand("pm") || atCommand("mp") else { return first }
@@ -225,7 +234,7 @@ struct ExpressionParser {
         }
     }
 
-    private mutating func parseProduct() throws(ParseFailure) -> Expr {
+    mutating func parseProduct() throws(ParseFailure) -> Expr {
         let first = try parseUnaryPower()
         if atEnd || (dialect == .python && !isProductOperator) { return first }
         var factors = [first]
@@ -242,6 +251,13 @@ struct ExpressionParser {
                 // A ratio of two numbers, `3:4`, is their quotient.
                 advance()
                 factors.append(.power(try parsePrimary(), .minusOne))
+            } else if dialect == .latex, atCommand("bmod") || atCommand("mod") || atCommand("pmod") {
+                // `128 \bmod 3`, `7 \pmod{3}`: the remainder of everything multiplied so far.
+                let parenthetical = atCommand("pmod")
+                advance()
+                let divisor = parenthetical ? try parseLaTeXArgument() : try parseUnaryPower()
+                let left = Self.scientific(factors) ?? (factors.count == 1 ? factors[0] : .product(factors))
+                factors = [.call(.mod, [left, divisor])]
             } else if dialect == .latex, let token = current, startsImplicitFactor(token) {
                 factors.append(try parsePower())
             } else {
@@ -278,7 +294,7 @@ struct ExpressionParser {
         case .command("{"): return false
         case .command(let name):
             return LaTeXWords.functions[name] != nil || LaTeXWords.constants[name] != nil
-                || LaTeXWords.greek.contains(name) || ["frac", "dfrac", "tfrac", "cfrac", "sqrt", "binom", "dbinom", "lvert", "vert", "lfloor", "lceil"].contains(name)
+                || LaTeXWords.greek.contains(name) || ["frac", "dfrac", "tfrac", "cfrac", "sqrt", "binom", "dbinom", "lvert", "vert", "lfloor", "lceil", "sum", "prod", "int", "lim"].contains(name)
         default: return false
         }
     }
@@ -331,6 +347,11 @@ struct ExpressionParser {
 
     private mutating func parsePostfix(_ base: Expr) throws(ParseFailure) -> Expr {
         var e = base
+        while case .unit(let u)? = current {
+            guard physicalUnit == nil else { throw .unreadable }
+            physicalUnit = u
+            advance()
+        }
         while let symbol = currentSymbol ?? (atCommand("%") ? "%" : nil) {
             switch symbol {
             case "!":
@@ -424,7 +445,7 @@ struct ExpressionParser {
     }
 
     /// A LaTeX macro argument: a braced group, or a single token (`\frac12`, `x^2`).
-    private mutating func parseLaTeXArgument() throws(ParseFailure) -> Expr {
+    mutating func parseLaTeXArgument() throws(ParseFailure) -> Expr {
         guard let token = current else { throw .unreadable }
         switch token {
         case .command("{"), .symbol("{"):
@@ -490,6 +511,9 @@ struct ExpressionParser {
         if let f = LaTeXWords.functions[name] { return try parseFunctionApplication(f) }
         switch name {
         case "frac", "dfrac", "tfrac", "cfrac":
+            if let variable = derivativeOperator() {
+                return try Operators.derivative(try parseOperand(), variable)
+            }
             let numerator = try parseLaTeXArgument()
             let denominator = try parseLaTeXArgument()
             return .quotient(numerator, denominator)
@@ -518,6 +542,12 @@ struct ExpressionParser {
             return .call(.ceiling, [inner])
         case "$", "euro", "pounds":
             return try parsePower()
+        case "sum", "prod":
+            return try parseSeries(name == "sum" ? .sum : .product)
+        case "int":
+            return try parseIntegral()
+        case "lim":
+            return try parseLimit()
         default:
             throw .unreadable
         }
@@ -589,7 +619,8 @@ struct ExpressionParser {
             if case .word = current, peekToken(1) == .symbol("=") {
                 // Keyword arguments (`dtype=int64`, `evaluate=False`) carry no value.
                 index += 2
-                _ = try parseItem()
+                // `dir='-'` in sympy's `Limit`: a string is skipped as it is.
+                if case .string = current { advance() } else { _ = try parseItem() }
                 continue
             }
             args.append(try parseItem())
@@ -602,10 +633,17 @@ struct ExpressionParser {
 
     /// `( … )`, `[ … ]`, `{ … }` and LaTeX `\{ … \}`: a group, a tuple, a list, a set, a dict or an interval.
     private mutating func parseBracketed() throws(ParseFailure) -> MathValue {
+        // Units written on the elements (`(3\,\mathrm{m}, 4\,\mathrm{m})`) are dropped, as before units were read.
+        let outerUnit = physicalUnit
+        defer { physicalUnit = outerUnit }
         guard let open = current else { throw .unreadable }
         advance()
         if dialect == .latex && open == .symbol("{") {
-            let inner = try parseSum()
+            var inner = try parseSum()
+            if accept(.command("choose")) {
+                // `{n \choose k}`
+                inner = .call(.binomial, [inner, try parseSum()])
+            }
             guard accept(.command("}")) || accept(.symbol("}")) else { throw .unreadable }
             return .scalar(inner)
         }
@@ -629,6 +667,7 @@ struct ExpressionParser {
             let start = index
             let outerPlusMinus = usedPlusMinus
             usedPlusMinus = false
+            physicalUnit = nil
             let item = try parseItem()
             if usedPlusMinus, dialect == .latex, open == .command("{") || open == .symbol("[") {
                 // `\{1 \pm \sqrt{5}, -2\}`: a plus-minus inside a set or list is two of its elements.

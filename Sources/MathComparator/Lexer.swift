@@ -20,6 +20,9 @@ enum Token: Hashable, Sendable {
     /// Punctuation and operators: `+ - * / ^ ( ) [ ] { } , = < > | ! % _ : ; ' °`, and `≤ ≥ ≠ ≡` for
     /// `<= >= != ==`; Python's `**` is `^`.
     case symbol(Symbol)
+    /// A physical unit read after a number (`\,\mathrm{km}`, `m/s**2`), put in place of its tokens by
+    /// `ClauseReader.clean`; boxed, so that every other token stays as small as before.
+    indirect case unit(PhysicalUnit)
 }
 
 /// One character of punctuation, compared as a number: tokens are compared on every parser step.

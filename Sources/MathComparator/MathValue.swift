@@ -21,7 +21,7 @@ enum Function: String, Hashable, Sendable, CaseIterable {
     case sin, cos, tan, cot, sec, csc
     case asin, acos, atan, acot
     case sinh, cosh, tanh
-    case exp, ln, log, sqrt, abs, factorial, floor, ceiling, binomial, gamma
+    case exp, ln, log, sqrt, abs, factorial, floor, ceiling, binomial, gamma, mod
 }
 
 /// A scalar: a number, a constant, a variable, or arithmetic on them.
@@ -116,6 +116,8 @@ indirect enum MathValue: Hashable, Sendable {
     case scalar(Expr)
     /// `25\%`, `30^\circ`: compared against the bare number and its converted form.
     case quantity(Expr, QuantityUnit)
+    /// `500\,\mathrm{m}`, `9.8 m/s**2`: a number in a physical unit, converted through SI to compare.
+    case measure(Expr, PhysicalUnit)
     /// Ordered and fixed: `(1, 2)`, a Python tuple, a vector.
     case tuple([MathValue])
     /// Ordered, but what sympy's `solve` prints for a set of solutions, and what `[a, b]` may mean in LaTeX.
@@ -214,6 +216,7 @@ extension MathValue: CustomStringConvertible {
         switch self {
         case .scalar(let e): return e.description
         case .quantity(let e, let unit): return unit == .percent ? "\(e)%" : "\(e)°"
+        case .measure(let e, let unit): return "\(e) \(unit.symbol)"
         case .tuple(let items): return "(\(join(items)))"
         case .list(let items): return "[\(join(items))]"
         case .set(let items): return "{\(join(items))}"

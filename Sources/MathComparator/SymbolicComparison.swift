@@ -6,11 +6,15 @@ import ComplexModule
 ///
 /// Points are real in [0.35, 2.85), away from the integers where denominators and logarithms
 /// tend to vanish; where either side is undefined there (a logarithm or root of a negative), the
-/// point moves off the real line to a complex one, and both sides are compared there.
+/// point moves off the real line to a complex one, and both sides are compared there. Four more
+/// points in (-2.85, -0.35] follow, where `|x|` differs from `x`; they count only where both sides
+/// are real.
 /// Tolerance: 1e-8 relative (to the larger magnitude, at least 1); when the expected expression
 /// holds written decimals, the relative half-unit of its least precise literal (at most 0.1).
 enum Symbolic {
     static let pointCount = 8
+    /// Points with negative coordinates, checked after the positive ones.
+    static let negativePointCount = 4
 
     static func compare(_ expected: Expr, _ printed: Expr) -> Judgement {
         let x = withoutIntegrationConstant(expected)
@@ -41,6 +45,22 @@ enum Symbolic {
             agreed += 1
         }
         guard agreed >= 3 else { return Judgement(equal: false, rule: "symbolic: undefined at the sample points") }
+        let variables = vx.isEmpty ? vy : vx
+        for k in 0..<negativePointCount {
+            // Negative values, where `|x|` and `x` part: compared only where both sides are real there,
+            // so that `\ln|x|` against `log(x)` (complex for x < 0) is judged at the positive points alone.
+            let env: Bindings = variables.enumerated().map { i, name in
+                let magnitude = 0.35 + 2.5 * generator.nextUnit()
+                return (name, ComplexValue(k < 2 || (i + k) % 2 == 0 ? -magnitude : magnitude))
+            }
+            let a = Evaluation.numeric(x, env)
+            let b = Evaluation.numeric(y, env)
+            let scale = max(1, a.length, b.length)
+            guard a.isFinite, b.isFinite, abs(a.imaginary) <= 1e-12 * scale, abs(b.imaginary) <= 1e-12 * scale else { continue }
+            if (a - b).length > tolerance * scale {
+                return Judgement(equal: false, rule: "symbolic: differs at \(describe(env))\(note)")
+            }
+        }
         return Judgement(equal: true, rule: "symbolic: equal at \(agreed) random points\(note)")
     }
 

@@ -93,7 +93,7 @@ enum PythonNames {
         "sec": .sec, "csc": .csc, "asin": .asin, "acos": .acos, "atan": .atan, "acot": .acot,
         "arcsin": .asin, "arccos": .acos, "arctan": .atan, "sinh": .sinh, "cosh": .cosh, "tanh": .tanh,
         "Abs": .abs, "abs": .abs, "fabs": .abs, "factorial": .factorial, "binomial": .binomial, "comb": .binomial,
-        "floor": .floor, "ceiling": .ceiling, "ceil": .ceiling, "gamma": .gamma, "log10": .log, "log2": .log,
+        "floor": .floor, "ceiling": .ceiling, "ceil": .ceiling, "gamma": .gamma, "log10": .log, "log2": .log, "Mod": .mod,
     ]
 
     /// Constructors whose one argument is the value itself.
@@ -202,6 +202,18 @@ enum PythonNames {
         case "Eq":
             guard allScalar, scalars.count == 2 else { break }
             return .equation(scalars[0], scalars[1])
+        case "Sum", "Product", "Integral":
+            // sympy's unevaluated `Sum(k**2, (k, 1, 10))`, `Integral(x, (x, 0, 1))`.
+            guard args.count == 2, case .scalar(let body) = args[0], case .tuple(let bounds) = args[1], bounds.count == 3,
+                  case .scalar(.variable(let x)) = bounds[0], case .scalar(let a) = bounds[1], case .scalar(let b) = bounds[2] else { break }
+            if name == "Integral" { return .scalar(try Operators.definiteIntegral(body, variable: x, from: a, to: b)) }
+            return .scalar(try Operators.series(name == "Sum" ? .sum : .product, body, index: x, from: a, to: b))
+        case "Derivative":
+            guard allScalar, scalars.count == 2, case .variable(let x) = scalars[1] else { break }
+            return .scalar(try Operators.derivative(scalars[0], x))
+        case "Limit":
+            guard allScalar, scalars.count == 3, case .variable(let x) = scalars[1] else { break }
+            return .scalar(try Operators.limit(scalars[0], variable: x, to: scalars[2]))
         default:
             break
         }
