@@ -108,10 +108,14 @@ enum ClauseReader {
     private static let textCommands: Set<String> = ["text", "textbf", "textrm", "textit", "mbox", "hbox", "textnormal", "textsf", "mathrm", "mathit"]
     private static let skippedCommands: Set<String> = ["$", "euro", "pounds", "yen", "therefore", "because"]
 
+    // One hash lookup a token: every token of every input is asked about.
+    private static let cleanedCommands = textCommands.union(skippedCommands).union(QuantityMarkup.commands).union(UnitReader.startCommands)
+    private static let cleanedWords = Units.names.union(UnitTable.names)
+
     private static func needsCleaning(_ lexemes: [Lexeme], at i: Int) -> Bool {
         switch lexemes[i].token {
-        case .command(let c): return textCommands.contains(c) || skippedCommands.contains(c) || QuantityMarkup.commands.contains(c) || UnitReader.startCommands.contains(c)
-        case .word(let w): return Units.names.contains(w) || UnitTable.lookup(w) != nil || QuantityMarkup.isTimesSign(lexemes, at: i)
+        case .command(let c): return cleanedCommands.contains(c)
+        case .word(let w): return cleanedWords.contains(w) || QuantityMarkup.isTimesSign(lexemes, at: i)
         case .symbol("."), .symbol(","), .symbol(";"), .symbol("°"): return true
         default: return false
         }
