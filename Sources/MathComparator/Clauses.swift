@@ -1,4 +1,4 @@
-// Reads a whole statement of values: drops units and prose, splits clauses and relations, interprets them.
+// Reads a whole statement of values: reads units, drops prose, splits clauses and relations, interprets them.
 import BigInt
 
 /// What a piece of text holds: a value, or the reason it holds none.
@@ -39,7 +39,8 @@ enum ClauseReader {
 
     // MARK: Cleaning
 
-    /// Drops `\text{…}` (keeping `or`/`and`), currency and the units that follow a number.
+    /// Reads the unit that follows a number into one unit token and expands siunitx markup; drops
+    /// `\text{…}` (keeping `or`/`and`), currency and the count nouns and unknown units after a number.
     static func clean(_ lexemes: [Lexeme]) -> ([Lexeme], Bool) {
         // Most text has nothing to drop: return it without copying a token.
         if !lexemes.indices.contains(where: { needsCleaning(lexemes, at: $0) }) { return (lexemes, false) }
