@@ -51,7 +51,7 @@ enum ClauseReader {
         var lastWasUnit = false
         while i < lexemes.count {
             let lexeme = lexemes[i]
-            if UnitReader.mayStart(lexeme), out.last.map({ endsQuantity($0.token) }) ?? false, let (unit, next) = UnitReader.read(lexemes, from: i),
+            if UnitReader.mayStart(lexeme), out.last.map({ endsQuantity($0.token) }) ?? false, let (unit, next) = UnitReader.readAfterQuantity(lexemes, from: i),
                !startsFactor(lexemes, at: next) {
                 out.append(Lexeme(token: .unit(unit), spaceBefore: lexeme.spaceBefore))
                 i = next
