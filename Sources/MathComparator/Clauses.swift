@@ -1,4 +1,4 @@
-// Reads a whole statement of values: drops units and prose, splits clauses and relations, interprets them.
+// Reads a whole statement of values: reads units, drops prose, splits clauses and relations, interprets them.
 import BigInt
 
 /// What a piece of text holds: a value, or the reason it holds none.
@@ -45,7 +45,8 @@ enum ClauseReader {
 
     // MARK: Cleaning
 
-    /// Drops `\text{…}` (keeping `or`/`and`), currency and the units that follow a number.
+    /// Reads the unit that follows a number into one unit token and expands siunitx markup; drops
+    /// `\text{…}` (keeping `or`/`and`), currency and the count nouns and unknown units after a number.
     static func clean(_ lexemes: [Lexeme]) -> ([Lexeme], Bool) {
         // Most text has nothing to drop: return it without copying a token.
         if !lexemes.indices.contains(where: { needsCleaning(lexemes, at: $0) }) { return (lexemes, false) }
@@ -56,7 +57,7 @@ enum ClauseReader {
         var lastWasUnit = false
         while i < lexemes.count {
             let lexeme = lexemes[i]
-            if UnitReader.mayStart(lexeme), out.last.map({ endsQuantity($0.token) }) ?? false, let (unit, next) = UnitReader.read(lexemes, from: i),
+            if UnitReader.mayStart(lexeme), out.last.map({ endsQuantity($0.token) }) ?? false, let (unit, next) = UnitReader.readAfterQuantity(lexemes, from: i),
                !startsFactor(lexemes, at: next) {
                 out.append(Lexeme(token: .unit(unit), spaceBefore: lexeme.spaceBefore))
                 i = next
@@ -121,10 +122,14 @@ enum ClauseReader {
     static let textCommands: Set<String> = ["text", "textbf", "textrm", "textit", "mbox", "hbox", "textnormal", "textsf", "mathrm", "mathit"]
     private static let skippedCommands: Set<String> = ["$", "euro", "pounds", "yen", "therefore", "because"]
 
+    // One hash lookup a token: every token of every input is asked about.
+    private static let cleanedCommands = textCommands.union(skippedCommands).union(QuantityMarkup.commands).union(UnitReader.startCommands)
+    private static let cleanedWords = Units.names.union(UnitTable.names)
+
     private static func needsCleaning(_ lexemes: [Lexeme], at i: Int) -> Bool {
         switch lexemes[i].token {
-        case .command(let c): return textCommands.contains(c) || skippedCommands.contains(c) || QuantityMarkup.commands.contains(c) || UnitReader.startCommands.contains(c)
-        case .word(let w): return Units.names.contains(w) || UnitTable.lookup(w) != nil || QuantityMarkup.isTimesSign(lexemes, at: i)
+        case .command(let c): return cleanedCommands.contains(c)
+        case .word(let w): return cleanedWords.contains(w) || QuantityMarkup.isTimesSign(lexemes, at: i)
         case .symbol("."), .symbol(","), .symbol(";"), .symbol("°"): return true
         default: return false
         }

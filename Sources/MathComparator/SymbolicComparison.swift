@@ -7,8 +7,8 @@ import ComplexModule
 /// Points are real in [0.35, 2.85), away from the integers where denominators and logarithms
 /// tend to vanish; where either side is undefined there (a logarithm or root of a negative), the
 /// point moves off the real line to a complex one, and both sides are compared there. Four more
-/// points in (-2.85, -0.35] follow, where `|x|` differs from `x`; they count only where both sides
-/// are real.
+/// points in (-2.85, -0.35] follow when either side has a kink or a branch cut, where `|x|` differs
+/// from `x`; they count only where both sides are real.
 /// Tolerance: 1e-8 relative (to the larger magnitude, at least 1); when the expected expression
 /// holds written decimals, the relative half-unit of its least precise literal (at most 0.1).
 enum Symbolic {
@@ -46,7 +46,8 @@ enum Symbolic {
         }
         guard agreed >= 3 else { return Judgement(equal: false, rule: "symbolic: undefined at the sample points") }
         let variables = vx.isEmpty ? vy : vx
-        for k in 0..<negativePointCount {
+        let negativePoints = branchesOrKinks(x) || branchesOrKinks(y) ? negativePointCount : 0
+        for k in 0..<negativePoints {
             // Negative values, where `|x|` and `x` part: compared only where both sides are real there,
             // so that `\ln|x|` against `log(x)` (complex for x < 0) is judged at the positive points alone.
             let env: Bindings = variables.enumerated().map { i, name in
@@ -114,6 +115,29 @@ enum Symbolic {
             let z = binding.value
             return "\(binding.name) = " + (z.imaginary == 0 ? format(z.real) : "\(format(z.real))+\(format(z.imaginary))i")
         }.joined(separator: ", ")
+    }
+
+    /// Whether `e` may part from another expression only at negative values: it holds a function
+    /// with a kink or a branch cut there (`|x|`, `\sqrt{x^2}`, `\ln`, `x^{1/3}`). Expressions built
+    /// from the others (polynomials, exp, trigonometry) are analytic: equal at the positive points,
+    /// they are equal everywhere, and the negative points would cost time for nothing.
+    private static func branchesOrKinks(_ e: Expr) -> Bool {
+        switch e {
+        case .number, .constant, .variable:
+            return false
+        case .sum(let items), .product(let items):
+            return items.contains(where: branchesOrKinks)
+        case .power(let base, let exponent):
+            if case .number(let n) = exponent, n.value.isInteger { return branchesOrKinks(base) }
+            return true
+        case .call(let f, let args):
+            switch f {
+            case .abs, .floor, .ceiling, .mod, .sqrt, .ln, .log, .asin, .acos, .acot, .factorial, .binomial, .gamma:
+                return true
+            default:
+                return args.contains(where: branchesOrKinks)
+            }
+        }
     }
 
     /// Drops a `+ C` term: an antiderivative is right with or without its constant.

@@ -16,10 +16,21 @@ struct UnitReader {
     /// Whether a unit can start with this lexeme: a cheap test before the reader is set up.
     static func mayStart(_ lexeme: Lexeme) -> Bool {
         switch lexeme.token {
-        case .word, .command, .symbol("("), .symbol("°"), .symbol("^"): return true
+        case .word, .command, .symbol("("), .symbol("°"), .symbol("^"), .symbol("*"): return true
         case .symbol("{"): return lexeme.spaceBefore
         default: return false
         }
+    }
+
+    /// The unit after a number that ends at `start`: as `read`, and also sympy.physics.units' `5*meter`,
+    /// `9.8*meter/second**2`, where a spelled-out unit name (three letters or more) follows a `*`.
+    static func readAfterQuantity(_ lexemes: [Lexeme], from start: Int) -> (PhysicalUnit, Int)? {
+        if lexemes[start].token == .symbol("*") {
+            guard start + 1 < lexemes.count, case .word(let w) = lexemes[start + 1].token, w.count >= 3,
+                  w.allSatisfy(\.isLowercase), UnitTable.lookup(w) != nil else { return nil }
+            return read(lexemes, from: start + 1)
+        }
+        return read(lexemes, from: start)
     }
 
     /// The unit that starts at `start`, and the index after it; nil when no known unit starts there.

@@ -172,6 +172,9 @@ enum UnitTable {
         table[name]
     }
 
+    /// Every name `lookup` knows.
+    static var names: Set<String> { Set(table.keys) }
+
     /// Every name `lookup` knows, prefixed ones included: one hash lookup a word, since every word
     /// of every input is asked about.
     private static let table: [String: PhysicalUnit] = {

@@ -59,7 +59,8 @@ enum LaTeXWords {
     }
 }
 
-/// Unit words dropped after a number: they change nothing in the comparison.
+/// Words dropped after a number when no unit of `UnitTable` is read there (count nouns, currency,
+/// `units`): they change nothing in the comparison.
 enum Units {
     static let names: Set<String> = [
         "cm", "mm", "km", "nm", "um", "dm", "kg", "mg", "lb", "lbs", "oz", "ft", "yd", "mi", "in", "inch", "inches",
