@@ -314,14 +314,9 @@ enum ClauseReader {
             guard let set else { return nil }
             sets.append(set)
         }
-        guard names.count <= 1, var combined = sets.first else { return nil }
-        let rest = sets.dropFirst()
-        if alternatives {
-            combined = rest.reduce(combined) { $0.union($1) }
-        } else {
-            let common = rest.reduce(combined) { $0.intersection($1) }
-            combined = common.isEmpty ? rest.reduce(combined) { $0.union($1) } : common
-        }
+        guard names.count <= 1, !sets.isEmpty else { return nil }
+        var combined = alternatives ? RealSet.union(sets) : RealSet.intersection(sets)
+        if combined.isEmpty && !alternatives { combined = RealSet.union(sets) }
         if !excluded.isEmpty {
             guard let others = RealSet.excluding(excluded.map(\.point)) else { return nil }
             combined = combined.intersection(others)
