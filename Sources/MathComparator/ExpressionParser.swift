@@ -125,9 +125,7 @@ struct ExpressionParser {
         guard let token = current else { throw .unreadable }
         let value: MathValue
         switch token {
-        case .symbol("("), .symbol("["), .command("{"):
-            value = try parseBracketed()
-        case .symbol("{") where dialect == .python:
+        case .symbol("("), .symbol("["), .command("{"), .symbol("{"):
             value = try parseBracketed()
         case .command(let name) where name.hasPrefix("begin:"):
             value = try parseEnvironment(String(name.dropFirst(6)))
@@ -604,15 +602,17 @@ struct ExpressionParser {
     private mutating func parseBracketed() throws(ParseFailure) -> MathValue {
         guard let open = current else { throw .unreadable }
         advance()
+        var items: [MathValue] = []
         if dialect == .latex && open == .symbol("{") {
             let inner = try parseSum()
-            guard accept(.command("}")) || accept(.symbol("}")) else { throw .unreadable }
-            return .scalar(inner)
+            if accept(.command("}")) || accept(.symbol("}")) { return .scalar(inner) }
+            // `{1, 3}` without backslashes, as models write a set between dollar signs.
+            guard currentSymbol == "," else { throw .unreadable }
+            items.append(.scalar(inner))
         }
         if dialect == .python && open == .symbol("["), let rows = try parseNumpyRows() {
             return rows
         }
-        var items: [MathValue] = []
         var keys: [String] = []
         var trailingComma = false
         while true {
