@@ -3,8 +3,9 @@
 extension ClauseReader {
     /// Conditions on one variable as one set of reals: clauses joined by `or` unite, by `and` or a
     /// comma intersect, and `\neq` removes a point. A comma list whose intersection is empty
-    /// (`x < -2, x > 2`) lists alternatives, and unites.
-    static func combinedSet(_ values: [(name: String?, value: MathValue)], excluded: [(name: String, point: Expr)], alternatives: Bool) -> MathValue? {
+    /// (`x < -2, x > 2`) lists alternatives, and unites; with `\wedge` (`strictConjunction`) it stays empty.
+    static func combinedSet(_ values: [(name: String?, value: MathValue)], excluded: [(name: String, point: Expr)],
+                            alternatives: Bool, strictConjunction: Bool) -> MathValue? {
         guard values.count > 1 || !excluded.isEmpty else { return nil }
         var sets: [RealSet] = []
         var names = Set(excluded.map(\.name))
@@ -31,7 +32,7 @@ extension ClauseReader {
         }
         guard names.count <= 1, !sets.isEmpty else { return nil }
         var combined = alternatives ? RealSet.union(sets) : RealSet.intersection(sets)
-        if combined.isEmpty && !alternatives { combined = RealSet.union(sets) }
+        if combined.isEmpty && !alternatives && !strictConjunction { combined = RealSet.union(sets) }
         if !excluded.isEmpty {
             guard let others = RealSet.excluding(excluded.map(\.point)) else { return nil }
             combined = combined.intersection(others)

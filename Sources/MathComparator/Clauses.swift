@@ -164,6 +164,8 @@ enum ClauseReader {
         var relations: [Relation]
         /// After `or`: an alternative rather than a further condition.
         var joinedByOr = false
+        /// After `\wedge`: a condition in the logical sense, even when nothing satisfies them all.
+        var joinedByWedge = false
         /// After `;`: the first clause of another solution (`p=5,q=2;p=7,q=2`).
         var startsGroup = false
     }
@@ -195,7 +197,10 @@ enum ClauseReader {
                         closeSide(i)
                         clauses.append(current)
                         current = Clause(sides: [], relations: [])
+                        // `or`, and sympy's `latex()` of `|`: `\vee`.
                         if case .word(let w) = token, w.lowercased() == "or" { current.joinedByOr = true }
+                        if token == .command("vee") || token == .command("lor") { current.joinedByOr = true }
+                        current.joinedByWedge = token == .command("wedge") || token == .command("land")
                         current.startsGroup = token == .symbol(";")
                         sideStart = i + 1
                     } else if let relation = relation(token) {
@@ -214,7 +219,7 @@ enum ClauseReader {
 
     private static func isConnective(_ token: Token) -> Bool {
         switch token {
-        case .symbol(","), .symbol(";"): return true
+        case .symbol(","), .symbol(";"), .command("wedge"), .command("land"), .command("vee"), .command("lor"): return true
         case .word(let w): return LaTeXWords.connectives.contains(w)
         default: return false
         }
@@ -247,8 +252,10 @@ enum ClauseReader {
         var values: [(name: String?, value: MathValue)] = []
         var excluded: [(name: String, point: Expr)] = []
         var alternatives = false
+        var strict = false
         var firstFailure: String?
         for clause in clauses {
+            strict = strict || clause.joinedByWedge
             if let point = exclusion(clause, dialect: dialect) {
                 excluded.append(point)
                 continue
@@ -265,7 +272,7 @@ enum ClauseReader {
         if values.isEmpty {
             return .noValue(firstFailure ?? (excluded.isEmpty ? "no value" : "a relation (≠), not a value"))
         }
-        if let set = combinedSet(values, excluded: excluded, alternatives: alternatives) {
+        if let set = combinedSet(values, excluded: excluded, alternatives: alternatives, strictConjunction: strict) {
             return .value(set)
         }
         if values.count == 1 {

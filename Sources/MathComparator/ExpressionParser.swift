@@ -114,7 +114,7 @@ struct ExpressionParser {
             pendingPrimary = e
             return .scalar(try parseSum())
         }
-        if current == .command("cup") { return try parseUnion(first: value) }
+        if current == .command("cup") || current == .command("setminus") { return try parseUnion(first: value) }
         guard atEnd || isItemTerminator(current) else { throw .unreadable }
         return value
     }
@@ -144,12 +144,30 @@ struct ExpressionParser {
     }
 
     /// `(-\infty, -2) \cup (2, \infty)`; a pair in parentheses is an open interval here, in brackets a closed one.
+    /// `[-1, 4] \setminus \{2\}` (sympy's `latex()` of a complement) removes what follows it.
     private mutating func parseUnion(first: MathValue) throws(ParseFailure) -> MathValue {
         var pieces = [first]
-        while accept(.command("cup")) {
+        var removed: [MathValue] = []
+        while current == .command("cup") || current == .command("setminus") {
+            let removes = current == .command("setminus")
+            advance()
             guard let next = try parseLeadingCollection() else { throw .unreadable }
-            pieces.append(next)
+            if removes { removed.append(next) } else { pieces.append(next) }
         }
+        let kept = try Self.setParts(pieces)
+        if removed.isEmpty {
+            if kept.intervals.isEmpty { return .set(kept.points) }
+            // `\{-1\} \cup [0, 7)`: a point is a closed interval of length zero.
+            return .union(kept.intervals + (try kept.points.map(Interval.point)))
+        }
+        let taken = try Self.setParts(removed)
+        guard let from = RealSet(kept.intervals + (try kept.points.map(Interval.point))),
+              let without = RealSet(taken.intervals + (try taken.points.map(Interval.point))) else { throw .unreadable }
+        return from.subtracting(without).value
+    }
+
+    /// The intervals and the points of a union's pieces.
+    private static func setParts(_ pieces: [MathValue]) throws(ParseFailure) -> (intervals: [Interval], points: [MathValue]) {
         var intervals: [Interval] = []
         var elements: [MathValue] = []
         for piece in pieces {
@@ -165,9 +183,7 @@ struct ExpressionParser {
             default: throw .unreadable
             }
         }
-        if intervals.isEmpty { return .set(elements) }
-        // `\{-1\} \cup [0, 7)`: a point is a closed interval of length zero.
-        return .union(intervals + (try elements.map(Interval.point)))
+        return (intervals, elements)
     }
 
     private func isItemTerminator(_ token: Token?) -> Bool {
