@@ -3,10 +3,11 @@
 /// `The answer is $\boxed{28}$.`, `Therefore $x \geq 5$ is the solution.`, `$\frac{3}{4}$ of the students`.
 ///
 /// A box is the answer by convention: with prose around it only the boxes are read (several joined
-/// only by `and`, `or` or commas are several answers, otherwise the last box is); among math alone a box is unwrapped in place, so that
-/// `p = \boxed{5}, q = \boxed{2}` keeps its names. Math between `$` signs among prose is the
-/// answer; several pieces joined only by `and`, `or` or commas are several answers, otherwise the
-/// last piece that follows a label (`is $\frac{9}{4}$, attained at $x = \frac32$`) or else the last one.
+/// only by `and`, `or` or commas are several answers, otherwise the last box is); among math alone
+/// a box is unwrapped in place, so that `p = \boxed{5}, q = \boxed{2}` keeps its names. Math between
+/// `$` signs among prose is the answer, unless it only names (`$n$`); several pieces joined only by
+/// `and`, `or` or commas are several answers, otherwise the last piece that follows a label
+/// (`is $\frac{9}{4}$, attained at $x = \frac32$`) or else the last one.
 enum AnswerFocus {
     /// The text to read instead of `text`, or nil when `text` is read as it is.
     static func focus(_ text: Substring) -> String? {

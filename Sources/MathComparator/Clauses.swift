@@ -194,6 +194,8 @@ enum ClauseReader {
         var relations: [Relation]
         /// After `or`: an alternative rather than a further condition.
         var joinedByOr = false
+        /// After `\wedge`: a condition in the logical sense, even when nothing satisfies them all.
+        var joinedByWedge = false
         /// After `;`: the first clause of another solution (`p=5,q=2;p=7,q=2`).
         var startsGroup = false
     }
@@ -225,7 +227,10 @@ enum ClauseReader {
                         closeSide(i)
                         clauses.append(current)
                         current = Clause(sides: [], relations: [])
+                        // `or`, and sympy's `latex()` of `|`: `\vee`.
                         if case .word(let w) = token, w.lowercased() == "or" { current.joinedByOr = true }
+                        if token == .command("vee") || token == .command("lor") { current.joinedByOr = true }
+                        current.joinedByWedge = token == .command("wedge") || token == .command("land")
                         current.startsGroup = token == .symbol(";")
                         sideStart = i + 1
                     } else if let relation = relation(token) {
@@ -244,7 +249,7 @@ enum ClauseReader {
 
     private static func isConnective(_ token: Token) -> Bool {
         switch token {
-        case .symbol(","), .symbol(";"): return true
+        case .symbol(","), .symbol(";"), .command("wedge"), .command("land"), .command("vee"), .command("lor"): return true
         case .word(let w): return LaTeXWords.connectives.contains(w)
         default: return false
         }
@@ -277,8 +282,10 @@ enum ClauseReader {
         var values: [(name: String?, value: MathValue)] = []
         var excluded: [(name: String, point: Expr)] = []
         var alternatives = false
+        var strict = false
         var firstFailure: String?
         for clause in clauses {
+            strict = strict || clause.joinedByWedge
             if let point = exclusion(clause, dialect: dialect) {
                 excluded.append(point)
                 continue
@@ -295,7 +302,7 @@ enum ClauseReader {
         if values.isEmpty {
             return .noValue(firstFailure ?? (excluded.isEmpty ? "no value" : "a relation (≠), not a value"))
         }
-        if let set = combinedSet(values, excluded: excluded, alternatives: alternatives) {
+        if let set = combinedSet(values, excluded: excluded, alternatives: alternatives, strictConjunction: strict) {
             return .value(set)
         }
         if values.count == 1 {
@@ -303,90 +310,6 @@ enum ClauseReader {
             return .value(name.map { .assignments([Assignment(name: $0, value: value)]) } ?? value)
         }
         return .value(combine(values))
-    }
-
-    /// `x \neq 9`: the variable and the point it excludes.
-    private static func exclusion(_ clause: Clause, dialect: Dialect) -> (name: String, point: Expr)? {
-        guard clause.sides.count == 2, case .other(let symbol) = clause.relations[0], ["neq", "ne", "≠"].contains(symbol) else { return nil }
-        for (k, side) in clause.sides.enumerated() {
-            guard let name = nameOf(side), case .success(let items) = parseSide(clause.sides[1 - k], dialect: dialect, name: nil),
-                  items.count == 1, case .scalar(let point) = items[0].value, point.variables.isEmpty else { continue }
-            return (name, point)
-        }
-        return nil
-    }
-
-    /// Conditions on one variable as one set of reals: clauses joined by `or` unite, by `and` or a
-    /// comma intersect, and `\neq` removes a point. A comma list whose intersection is empty
-    /// (`x < -2, x > 2`) lists alternatives, and unites.
-    private static func combinedSet(_ values: [(name: String?, value: MathValue)], excluded: [(name: String, point: Expr)], alternatives: Bool) -> MathValue? {
-        guard values.count > 1 || !excluded.isEmpty else { return nil }
-        var sets: [RealSet] = []
-        var names = Set(excluded.map(\.name))
-        // A pair is an interval only beside a condition on a variable; `(1, 2), (3, 4)` are points.
-        let pairsAreIntervals = !excluded.isEmpty || values.contains { value in
-            switch value.value {
-            case .interval, .union: return true
-            default: return value.name != nil
-            }
-        }
-        for (name, value) in values {
-            if let name { names.insert(name) }
-            let set: RealSet?
-            switch value {
-            case .interval(let i): set = RealSet([i])
-            case .union(let parts): set = RealSet(parts)
-            // Next to another condition, `x \in (0, 36)` is an interval, not a point.
-            case .tuple(let ends) where ends.count == 2 && pairsAreIntervals: set = RealSet(pair(ends, closed: false).map { [$0] } ?? [])
-            case .list(let ends) where ends.count == 2 && pairsAreIntervals: set = RealSet(pair(ends, closed: true).map { [$0] } ?? [])
-            default: return nil
-            }
-            guard let set else { return nil }
-            sets.append(set)
-        }
-        guard names.count <= 1, var combined = sets.first else { return nil }
-        let rest = sets.dropFirst()
-        if alternatives {
-            combined = rest.reduce(combined) { $0.union($1) }
-        } else {
-            let common = rest.reduce(combined) { $0.intersection($1) }
-            combined = common.isEmpty ? rest.reduce(combined) { $0.union($1) } : common
-        }
-        if !excluded.isEmpty {
-            guard let others = RealSet.excluding(excluded.map(\.point)) else { return nil }
-            combined = combined.intersection(others)
-        }
-        guard let name = names.first else { return combined.value }
-        return .assignments([Assignment(name: name, value: combined.value)])
-    }
-
-    private static func pair(_ ends: [MathValue], closed: Bool) -> Interval? {
-        guard case .scalar(let a) = ends[0], case .scalar(let b) = ends[1] else { return nil }
-        return Interval(lower: a, upper: b, lowerClosed: closed, upperClosed: closed)
-    }
-
-    /// `p=5,q=2;p=7,q=2`, `x = 3, y = 4 \text{ or } x = 4, y = 3`, `(x, y) = (3, 4), (4, 3)`:
-    /// solutions separated by `;` or `or`, each naming the same unknowns; a bare tuple is another
-    /// solution, with the names of the first.
-    private static func solutionGroups(_ clauses: [Clause], dialect: Dialect) -> MathValue? {
-        guard clauses.dropFirst().contains(where: { $0.startsGroup || $0.joinedByOr || $0.relations.isEmpty }) else { return nil }
-        var groups: [[Assignment]] = []
-        for clause in clauses {
-            if clause.startsGroup || clause.joinedByOr || clause.relations.isEmpty || groups.isEmpty { groups.append([]) }
-            guard case .success(let items) = interpret(clause, dialect: dialect), !items.isEmpty else { return nil }
-            if clause.relations.isEmpty, groups.count > 1, items.count == 1, case .tuple(let values) = items[0].value,
-               values.count == groups[0].count {
-                groups[groups.count - 1] += zip(groups[0], values).map { Assignment(name: $0.name, value: $1) }
-                continue
-            }
-            for item in items {
-                guard let name = item.name else { return nil }
-                groups[groups.count - 1].append(Assignment(name: name, value: item.value))
-            }
-        }
-        let names = Set(groups[0].map(\.name))
-        guard names.count >= 2, groups.allSatisfy({ $0.count == names.count && Set($0.map(\.name)) == names }) else { return nil }
-        return .solutions(groups.map { .assignments($0) })
     }
 
     /// Several values: alternatives for one unknown, named values, or a union of intervals.
@@ -493,7 +416,7 @@ enum ClauseReader {
     }
 
     /// The name of a lone variable (`x`, `x_1`, `\theta`), or nil.
-    private static func nameOf(_ side: ArraySlice<Lexeme>) -> String? {
+    static func nameOf(_ side: ArraySlice<Lexeme>) -> String? {
         guard let first = side.first else { return nil }
         var name: String
         switch first.token {
@@ -540,80 +463,6 @@ enum ClauseReader {
         let next = side.dropFirst().first?.token
         guard next == .symbol("(") || next == .symbol("'") else { return false }
         return side.last?.token == .symbol(")") || side.last?.token == .symbol("'")
-    }
-
-    /// `x > 3`, `-2 < x \le 3`, `3 < x`, `-x > -1`: an interval of the one variable; `x < y` a relation.
-    static func interpretInequality(_ clause: Clause, dialect: Dialect) -> ClauseResult {
-        if let bounded = boundedVariable(clause, dialect: dialect) { return bounded }
-        guard clause.sides.count == 2, let relation = clause.relations.first,
-              case .success(let left) = parseSide(clause.sides[0], dialect: dialect, name: nil), left.count == 1,
-              case .scalar(let a) = left[0].value,
-              case .success(let right) = parseSide(clause.sides[1], dialect: dialect, name: nil), right.count == 1,
-              case .scalar(let b) = right[0].value
-        else {
-            return .failure("an inequality, not a value")
-        }
-        let greaterFirst = relation == .greater || relation == .greaterEqual
-        let strict = relation == .less || relation == .greater
-        // The relation as `difference > 0` (or `>= 0`).
-        let difference = greaterFirst ? Expr.sum([a, .negated(b)]) : Expr.sum([b, .negated(a)])
-        let variables = difference.variables
-        if variables.count > 1 { return .success([(nil, .inequality(difference, strict: strict))]) }
-        guard variables.count == 1, let (root, increasing) = linearRoot(difference, in: variables[0]) else {
-            return .failure("an inequality this reader does not solve")
-        }
-        let infinity = Expr.constant(.infinity)
-        let interval = increasing
-            ? Interval(lower: root, upper: infinity, lowerClosed: !strict, upperClosed: false)
-            : Interval(lower: .negated(infinity), upper: root, lowerClosed: false, upperClosed: !strict)
-        return .success([(variables[0], .interval(interval))])
-    }
-
-    /// Where a linear `f` of one variable vanishes, and whether it grows; nil when `f` is not linear.
-    private static func linearRoot(_ f: Expr, in variable: String) -> (Expr, Bool)? {
-        func at(_ t: Int) -> Expr { Symbolic.substitute(f, variable, with: .integer(t)) }
-        let (f0, f1) = (at(0), at(1))
-        if let e0 = Evaluation.exact(f0), let e1 = Evaluation.exact(f1), let e2 = Evaluation.exact(at(2)), let e5 = Evaluation.exact(at(-5)) {
-            let slope = e1 - e0
-            guard !slope.isZero, e2 == e0 + slope + slope, e5 == e0 - slope * BigRational(5), let root = (-e0).divided(by: slope) else { return nil }
-            return (.number(.exact(root)), !slope.isNegative)
-        }
-        // Irrational coefficients (`\sqrt{2} x < 1`): linear to double precision, the root kept exact.
-        let (v0, v1) = (Evaluation.numeric(f0), Evaluation.numeric(f1))
-        let slope = v1 - v0
-        let (v2, v5) = (Evaluation.numeric(at(2)), Evaluation.numeric(at(-5)))
-        let scale = max(1, v0.length, v1.length)
-        guard slope.isFinite, slope.length > 1e-12 * scale, abs(slope.imaginary) <= 1e-12 * scale,
-              (v2 - v0 - slope * ComplexValue(2)).length <= 1e-9 * scale, (v5 - v0 + slope * ComplexValue(5)).length <= 1e-9 * scale else { return nil }
-        return (.quotient(.negated(f0), .sum([f1, .negated(f0)])), slope.real > 0)
-    }
-
-    /// A lone variable between bounds without variables: `-2 < x \le 3`.
-    private static func boundedVariable(_ clause: Clause, dialect: Dialect) -> ClauseResult? {
-        guard let variableIndex = clause.sides.firstIndex(where: { nameOf($0) != nil }) else { return nil }
-        var bounds: [Int: Expr] = [:]
-        for (k, side) in clause.sides.enumerated() where k != variableIndex {
-            guard case .success(let items) = parseSide(side, dialect: dialect, name: nil), items.count == 1,
-                  case .scalar(let e) = items[0].value, e.variables.isEmpty else {
-                return nil
-            }
-            bounds[k] = e
-        }
-        var lower: (Expr, Bool) = (.negated(.constant(.infinity)), false)
-        var upper: (Expr, Bool) = (.constant(.infinity), false)
-        for (k, relation) in clause.relations.enumerated() {
-            // relation k sits between side k and side k+1.
-            let leftIsVariable = k == variableIndex
-            let rightIsVariable = k + 1 == variableIndex
-            guard leftIsVariable || rightIsVariable, let bound = bounds[leftIsVariable ? k + 1 : k] else {
-                return .failure("an inequality, not a value")
-            }
-            let closed = relation == .lessEqual || relation == .greaterEqual
-            let variableIsSmaller = (relation == .less || relation == .lessEqual) == leftIsVariable
-            if variableIsSmaller { upper = (bound, closed) } else { lower = (bound, closed) }
-        }
-        let interval = Interval(lower: lower.0, upper: upper.0, lowerClosed: lower.1, upperClosed: upper.1)
-        return .success([(nameOf(clause.sides[variableIndex]), .interval(interval))])
     }
 
     /// Parses one side; a `\pm` gives both of its values.

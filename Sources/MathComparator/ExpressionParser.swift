@@ -123,7 +123,7 @@ struct ExpressionParser {
             pendingPrimary = e
             return .scalar(try parseSum())
         }
-        if current == .command("cup") { return try parseUnion(first: value) }
+        if current == .command("cup") || current == .command("setminus") { return try parseUnion(first: value) }
         guard atEnd || isItemTerminator(current) else { throw .unreadable }
         return value
     }
@@ -134,9 +134,7 @@ struct ExpressionParser {
         guard let token = current else { throw .unreadable }
         let value: MathValue
         switch token {
-        case .symbol("("), .symbol("["), .command("{"):
-            value = try parseBracketed()
-        case .symbol("{") where dialect == .python:
+        case .symbol("("), .symbol("["), .command("{"), .symbol("{"):
             value = try parseBracketed()
         case .command(let name) where name.hasPrefix("begin:"):
             value = try parseEnvironment(String(name.dropFirst(6)))
@@ -155,12 +153,30 @@ struct ExpressionParser {
     }
 
     /// `(-\infty, -2) \cup (2, \infty)`; a pair in parentheses is an open interval here, in brackets a closed one.
+    /// `[-1, 4] \setminus \{2\}` (sympy's `latex()` of a complement) removes what follows it.
     private mutating func parseUnion(first: MathValue) throws(ParseFailure) -> MathValue {
         var pieces = [first]
-        while accept(.command("cup")) {
+        var removed: [MathValue] = []
+        while current == .command("cup") || current == .command("setminus") {
+            let removes = current == .command("setminus")
+            advance()
             guard let next = try parseLeadingCollection() else { throw .unreadable }
-            pieces.append(next)
+            if removes { removed.append(next) } else { pieces.append(next) }
         }
+        let kept = try Self.setParts(pieces)
+        if removed.isEmpty {
+            if kept.intervals.isEmpty { return .set(kept.points) }
+            // `\{-1\} \cup [0, 7)`: a point is a closed interval of length zero.
+            return .union(kept.intervals + (try kept.points.map(Interval.point)))
+        }
+        let taken = try Self.setParts(removed)
+        guard let from = RealSet(kept.intervals + (try kept.points.map(Interval.point))),
+              let without = RealSet(taken.intervals + (try taken.points.map(Interval.point))) else { throw .unreadable }
+        return from.subtracting(without).value
+    }
+
+    /// The intervals and the points of a union's pieces.
+    private static func setParts(_ pieces: [MathValue]) throws(ParseFailure) -> (intervals: [Interval], points: [MathValue]) {
         var intervals: [Interval] = []
         var elements: [MathValue] = []
         for piece in pieces {
@@ -176,9 +192,7 @@ struct ExpressionParser {
             default: throw .unreadable
             }
         }
-        if intervals.isEmpty { return .set(elements) }
-        // `\{-1\} \cup [0, 7)`: a point is a closed interval of length zero.
-        return .union(intervals + (try elements.map(Interval.point)))
+        return (intervals, elements)
     }
 
     private func isItemTerminator(_ token: Token?) -> Bool {
@@ -638,19 +652,21 @@ struct ExpressionParser {
         defer { physicalUnit = outerUnit }
         guard let open = current else { throw .unreadable }
         advance()
+        var items: [MathValue] = []
         if dialect == .latex && open == .symbol("{") {
             var inner = try parseSum()
             if accept(.command("choose")) {
                 // `{n \choose k}`
                 inner = .call(.binomial, [inner, try parseSum()])
             }
-            guard accept(.command("}")) || accept(.symbol("}")) else { throw .unreadable }
-            return .scalar(inner)
+            if accept(.command("}")) || accept(.symbol("}")) { return .scalar(inner) }
+            // `{1, 3}` without backslashes, as models write a set between dollar signs.
+            guard currentSymbol == "," else { throw .unreadable }
+            items.append(.scalar(inner))
         }
         if dialect == .python && open == .symbol("["), let rows = try parseNumpyRows() {
             return rows
         }
-        var items: [MathValue] = []
         var keys: [String] = []
         var trailingComma = false
         while true {

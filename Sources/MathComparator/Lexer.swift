@@ -248,6 +248,11 @@ struct Lexer {
                 emit(.command("reals"))
                 return
             }
+            if (name == "quad" || name == "qquad") && depth == 0 && !lexemes.isEmpty {
+                // `x = 1 \quad y = 2`: wide space between two statements separates them like a comma.
+                emit(.symbol(","))
+                return
+            }
             if Lexer.ignoredCommands.contains(name) {
                 // `\left.` and `\right.` are invisible delimiters.
                 if (name == "left" || name == "right") && peek() == 0x2E { position += 1 }

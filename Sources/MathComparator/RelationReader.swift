@@ -34,20 +34,22 @@ struct RelationReader {
     }
 
     private mutating func parseOr() -> RealSet? {
-        parseJoined(by: "|", each: { $0.parseAnd() }, combine: { $0.union($1) })
+        parseJoined(by: "|", each: { $0.parseAnd() }, combine: RealSet.union)
     }
 
     private mutating func parseAnd() -> RealSet? {
-        parseJoined(by: "&", each: { $0.parseAtom() }, combine: { $0.intersection($1) })
+        parseJoined(by: "&", each: { $0.parseAtom() }, combine: RealSet.intersection)
     }
 
-    private mutating func parseJoined(by symbol: Symbol, each: (inout RelationReader) -> RealSet?, combine: (RealSet, RealSet) -> RealSet) -> RealSet? {
-        guard var set = each(&self) else { return nil }
+    /// Operands joined by one symbol, combined once: a union of hundreds sorts once.
+    private mutating func parseJoined(by symbol: Symbol, each: (inout RelationReader) -> RealSet?, combine: ([RealSet]) -> RealSet) -> RealSet? {
+        guard let first = each(&self) else { return nil }
+        var sets = [first]
         while accept(symbol) {
             guard let next = each(&self) else { return nil }
-            set = combine(set, next)
+            sets.append(next)
         }
-        return set
+        return sets.count == 1 ? first : combine(sets)
     }
 
     private mutating func parseAtom() -> RealSet? {

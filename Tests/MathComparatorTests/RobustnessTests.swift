@@ -121,6 +121,17 @@ struct RobustnessTests {
         #expect(verdict(comparator.compare(result: "\\prod_{k=1}^{100} k", expression: "", printed: "93326215443944152681699238856266700490715968264381621468592963895217599993229915608941463976156518286253697920827223758251185210916864000000000000000000000000")) == "correct")
     }
 
+    /// Hundreds of sympy conditions joined by `|` or `&` are read as one set (no timing: the suite's limit catches a hang).
+    @Test func longConditions() {
+        let points = (0..<700).map { "Eq(x, \($0))" }.joined(separator: " | ")
+        let expected = "\\{" + (0..<700).reversed().map(String.init).joined(separator: ", ") + "\\}"
+        #expect(verdict(comparator.compare(result: expected, expression: "", printed: points)) == "correct")
+        let excluded = (0..<700).map { "Ne(x, \($0))" }.joined(separator: " & ")
+        #expect(verdict(comparator.compare(result: "(-\\infty, 0)", expression: "", printed: excluded)) == "wrong")
+        let pieces = (0..<300).map { "((\($0) < x) & (x < \($0).5))" }.joined(separator: " | ")
+        #expect(verdict(comparator.compare(result: "(0, 0.5)", expression: "", printed: pieces)) == "wrong")
+    }
+
     @Test func pathologicalSymbolic() {
         let long = (0..<400).map { "x^{\($0)}" }.joined(separator: " + ")
         quickly(long, "x")
