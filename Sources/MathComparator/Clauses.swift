@@ -55,7 +55,16 @@ enum ClauseReader {
         var droppedText = false
         var i = 0
         var lastWasUnit = false
+        // Closing braces of unwrapped `\text{12 cm}` groups, innermost last.
+        var unwrappedCloses: [Int] = []
         while i < lexemes.count {
+            if let close = unwrappedCloses.last, close <= i {
+                unwrappedCloses.removeLast()
+                if close == i {
+                    i += 1
+                    continue
+                }
+            }
             let lexeme = lexemes[i]
             if UnitReader.mayStart(lexeme), out.last.map({ endsQuantity($0.token) }) ?? false, let (unit, next) = UnitReader.readAfterQuantity(lexemes, from: i),
                !startsFactor(lexemes, at: next) {
@@ -74,8 +83,16 @@ enum ClauseReader {
                 let group = lexemes[(i + 1)..<next]
                 if group.contains(where: { if case .number = $0.token { true } else { false } }),
                    c.hasPrefix("math") || group.allSatisfy({ if case .word(let w) = $0.token { Units.names.contains(w) } else { true } }) {
-                    // `\mathrm{12\ cm}` is upright math, `\text{12 cm}` a number and its unit: read without the command.
-                    i += 1
+                    // `\mathrm{12\ cm}` is upright math, `\text{12 cm}` a number and its unit: read without the
+                    // command, and without its braces, which would keep the unit off the number, unless the
+                    // group is a script (`2^\mathrm{12}`).
+                    let isScript = out.last.map { $0.token == .symbol("^") || $0.token == .symbol("_") } ?? false
+                    if !isScript, lexemes[next - 1].token == .symbol("}") {
+                        unwrappedCloses.append(next - 1)
+                        i += 2
+                    } else {
+                        i += 1
+                    }
                     continue
                 }
                 i = next

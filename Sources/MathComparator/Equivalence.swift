@@ -23,6 +23,9 @@ enum Equivalence {
             return scalars(x, y)
         case (.measure(let x, let unit), _):
             return Quantities.compare(x, unit, printed)
+        case (.assignments(let xs), _):
+            // Before a printed quantity is read as unitless: `F = 5\,\mathrm{N}` names a quantity.
+            return assignments(xs, printed)
         case (_, .measure(let y, let unit)):
             return Quantities.compareUnitless(expected, y, unit)
         case (.quantity(let x, let unit), _):
@@ -32,8 +35,6 @@ enum Equivalence {
             return best([scalars(x, y), scalars(x, .quotient(y, .integer(100))), ])
         case (.scalar, .quantity(let y, .degree)):
             return compare(expected, .scalar(y))
-        case (.assignments(let xs), _):
-            return assignments(xs, printed)
         case (.equation(let l, let r), _):
             return equation(l, r, printed)
         case (.interval, .interval), (.interval, .union), (.union, .interval), (.union, .union):

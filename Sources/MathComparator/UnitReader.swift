@@ -13,6 +13,9 @@ struct UnitReader {
     /// Commands that may begin a unit (besides the words of `UnitTable` and the text commands).
     static let startCommands: Set<String> = ["Omega", "ohm", "mu", "micro", "degree"]
 
+    /// Commands that set their argument upright, as a unit is written: `\mathrm{kg}`, `\text{C}`.
+    private static let uprightCommands: Set<String> = ["text", "textrm", "mbox", "textnormal", "textup", "mathrm"]
+
     /// Whether a unit can start with this lexeme: a cheap test before the reader is set up.
     static func mayStart(_ lexeme: Lexeme) -> Bool {
         switch lexeme.token {
@@ -203,13 +206,13 @@ struct UnitReader {
         case .command(let c) where UnitTable.siunitxUnits[c] != nil:
             index += 1
             return UnitTable.lookup(UnitTable.siunitxUnits[c]!).map { Parts(last: $0) }
-        case .command(let c) where ["text", "textrm", "mbox", "textnormal", "textup", "si", "unit", "mathrm"].contains(c):
+        case .command(let c) where Self.uprightCommands.contains(c) || c == "si" || c == "unit":
             return attempt { r in
                 r.index += 1
                 return r.enclosed(.symbol("{"), .symbol("}"))
             }
         case .symbol("{") where lexemes[index].spaceBefore || depth > 1:
-            // `\mathrm{kg}` reaches here as a bare group (the lexer drops `\mathrm`, leaving a space);
+            // `\mathbf{kg}` reaches here as a bare group (the lexer drops `\mathbf`, leaving a space);
             // `\frac{a}{m}` has none, and its `{m}` stays a denominator.
             return enclosed(.symbol("{"), .symbol("}"))
         case .symbol("("):
@@ -275,7 +278,7 @@ struct UnitReader {
                 index += 1
                 return UnitTable.prefixable["Ω"]
             }
-            if ["text", "textrm", "mathrm"].contains(c) {
+            if Self.uprightCommands.contains(c) {
                 // `\mu\text{m}`
                 return attempt { r in
                     r.index += 1
@@ -319,8 +322,8 @@ struct UnitReader {
             default:
                 return nil
             }
-            // `C`, `\text{C}`, `\mathrm{F}` (the lexer leaves `{F}` of that).
-            if r.token() == .command("text") || r.token() == .command("textrm") { r.index += 1 }
+            // `C`, `\text{C}`, `\mathrm{F}`, `{F}`.
+            if case .command(let c)? = r.token(), Self.uprightCommands.contains(c) { r.index += 1 }
             let braced = r.token() == .symbol("{")
             if braced { r.index += 1 }
             guard case .word(let w)? = r.token(), w == "C" || w == "F", let unit = UnitTable.plain["°" + w] else { return nil }
