@@ -165,7 +165,7 @@ enum AnswerFocus {
             switch lexeme.token {
             case .word(let w): return LaTeXWords.connectives.contains(w)
             case .symbol(","), .symbol(";"), .symbol("."), .symbol("{"), .symbol("}"): return true
-            case .command(let c): return ClauseReader.textCommands.contains(c)
+            case .command(let c): return ClauseReader.textCommands.contains(c) || c == "quad"
             default: return false
             }
         }

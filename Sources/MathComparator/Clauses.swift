@@ -110,6 +110,13 @@ enum ClauseReader {
             case .command(let c) where skippedCommands.contains(c):
                 i += 1
                 continue
+            case .command("quad"):
+                // A wide space is a comma between statements, a space between a number and its unit.
+                if !(out.last.map { endsQuantity($0.token) } ?? false) || !unitEndsStatement(lexemes, from: i + 1) {
+                    out.append(Lexeme(token: .symbol(","), spaceBefore: lexeme.spaceBefore))
+                }
+                i += 1
+                continue
             case .word(let w):
                 let follows = lastWasUnit || out.last.map { endsQuantity($0.token) } ?? false
                 if follows && Units.isUnit(w, spaced: lexeme.spaceBefore || lastWasUnit) && !startsFactor(lexemes, at: i + 1) {
@@ -140,7 +147,7 @@ enum ClauseReader {
     private static let skippedCommands: Set<String> = ["$", "euro", "pounds", "yen", "therefore", "because"]
 
     // One hash lookup a token: every token of every input is asked about.
-    private static let cleanedCommands = textCommands.union(skippedCommands).union(QuantityMarkup.commands).union(UnitReader.startCommands)
+    private static let cleanedCommands = textCommands.union(skippedCommands).union(["quad"]).union(QuantityMarkup.commands).union(UnitReader.startCommands)
     private static let cleanedWords = Units.names.union(UnitTable.names)
 
     private static func needsCleaning(_ lexemes: [Lexeme], at i: Int) -> Bool {
@@ -164,6 +171,16 @@ enum ClauseReader {
                 || ["frac", "dfrac", "sqrt"].contains(c)
         default: return false
         }
+    }
+
+    /// Whether a unit starts at `start` and nothing but another statement follows it: `\text{cm}` in
+    /// `12 \quad \text{cm}`, not the `t` of `s = 1 \quad t = 2`.
+    private static func unitEndsStatement(_ lexemes: [Lexeme], from start: Int) -> Bool {
+        guard start < lexemes.count, UnitReader.mayStart(lexemes[start]), let (_, next) = UnitReader.readAfterQuantity(lexemes, from: start) else {
+            return false
+        }
+        return next == lexemes.count || isConnective(lexemes[next].token) || lexemes[next].token == .command("quad")
+            || lexemes[next].token == .symbol(".")
     }
 
     private static func endsQuantity(_ token: Token) -> Bool {

@@ -249,8 +249,9 @@ struct Lexer {
                 return
             }
             if (name == "quad" || name == "qquad") && depth == 0 && !lexemes.isEmpty {
-                // `x = 1 \quad y = 2`: wide space between two statements separates them like a comma.
-                emit(.symbol(","))
+                // `x = 1 \quad y = 2`: wide space between two statements separates them like a comma,
+                // unless a unit follows (`12 \quad \text{cm}`), which `ClauseReader.clean` decides.
+                emit(.command("quad"))
                 return
             }
             if Lexer.ignoredCommands.contains(name) {
