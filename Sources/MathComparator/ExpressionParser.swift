@@ -141,7 +141,10 @@ struct ExpressionParser {
         case .command("emptyset"), .command("varnothing"):
             advance()
             value = .set([])
-        case .command("reals"), .word("Reals") where dialect == .python, .word("S.Reals") where dialect == .python:
+        case .command("reals"):
+            advance()
+            value = RealSet.reals.value
+        case .word("Reals") where dialect == .python, .word("S.Reals") where dialect == .python:
             advance()
             value = RealSet.reals.value
         case .word(let name) where dialect == .python && PythonNames.collectionConstructors.contains(name):
