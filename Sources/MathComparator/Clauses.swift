@@ -82,7 +82,7 @@ enum ClauseReader {
                 let (words, next) = groupWords(lexemes, from: i + 1)
                 let group = lexemes[(i + 1)..<next]
                 if group.contains(where: { if case .number = $0.token { true } else { false } }),
-                   c.hasPrefix("math") || group.allSatisfy({ if case .word(let w) = $0.token { Units.names.contains(w) } else { true } }) {
+                   c.hasPrefix("math") || group.allSatisfy({ if case .word(let w) = $0.token { unitWords.contains(w) } else { true } }) {
                     // `\mathrm{12\ cm}` is upright math, `\text{12 cm}` a number and its unit: read without the
                     // command, and without its braces, which would keep the unit off the number, unless the
                     // group is a script (`2^\mathrm{12}`).
@@ -148,12 +148,13 @@ enum ClauseReader {
 
     // One hash lookup a token: every token of every input is asked about.
     private static let cleanedCommands = textCommands.union(skippedCommands).union(["quad"]).union(QuantityMarkup.commands).union(UnitReader.startCommands)
-    private static let cleanedWords = Units.names.union(UnitTable.names)
+    /// Count nouns and the names of every unit the table reads (`tonnes`, `joules`, `kPa`).
+    private static let unitWords = Units.names.union(UnitTable.names)
 
     private static func needsCleaning(_ lexemes: [Lexeme], at i: Int) -> Bool {
         switch lexemes[i].token {
         case .command(let c): return cleanedCommands.contains(c)
-        case .word(let w): return cleanedWords.contains(w) || QuantityMarkup.isTimesSign(lexemes, at: i)
+        case .word(let w): return unitWords.contains(w) || QuantityMarkup.isTimesSign(lexemes, at: i)
         case .symbol("."), .symbol(","), .symbol(";"), .symbol("°"): return true
         default: return false
         }
@@ -165,7 +166,7 @@ enum ClauseReader {
         guard i < lexemes.count else { return false }
         switch lexemes[i].token {
         case .number, .symbol("("): return true
-        case .word(let w): return !LaTeXWords.connectives.contains(w) && !Units.names.contains(w) && !LaTeXWords.isProse(w)
+        case .word(let w): return !LaTeXWords.connectives.contains(w) && !unitWords.contains(w) && !LaTeXWords.isProse(w)
         case .command(let c):
             return LaTeXWords.greek.contains(c) || LaTeXWords.constants[c] != nil || LaTeXWords.functions[c] != nil
                 || ["frac", "dfrac", "sqrt"].contains(c)
