@@ -7,7 +7,8 @@
 /// a box is unwrapped in place, so that `p = \boxed{5}, q = \boxed{2}` keeps its names. Math between
 /// `$` signs among prose is the answer, unless it only names (`$n$`); several pieces joined only by
 /// `and`, `or` or commas are several answers, otherwise the last piece that follows a label
-/// (`is $\frac{9}{4}$, attained at $x = \frac32$`) or else the last one.
+/// (`is $\frac{9}{4}$, attained at $x = \frac32$`) or else the last one. A unit written in the
+/// prose right after that one answer belongs to it (`$3$ tonnes`).
 enum AnswerFocus {
     /// The text to read instead of `text`, or nil when `text` is read as it is.
     static func focus(_ text: Substring) -> String? {
@@ -30,7 +31,10 @@ enum AnswerFocus {
             }
             outside += bytes[position...]
             unwrapped += bytes[position...]
-            if hasProse(outside) { return between.allSatisfy(isJoiner) ? contents.joined(separator: ", ") : contents.last }
+            if hasProse(outside) {
+                if between.allSatisfy(isJoiner) && contents.count > 1 { return contents.joined(separator: ", ") }
+                return withUnit(contents[contents.count - 1], after: bytes[position...])
+            }
             return String(decoding: unwrapped, as: UTF8.self)
         }
         let pieces = mathPieces(bytes)
@@ -40,12 +44,29 @@ enum AnswerFocus {
         // `The largest $n$ is 34.`: math that only names something is not the answer.
         let answers = math.indices.filter { !isName(math[$0]) }
         guard let last = answers.last else { return nil }
-        if between.allSatisfy(isJoiner) { return answers.map { math[$0] }.joined(separator: ", ") }
+        if between.allSatisfy(isJoiner) && answers.count > 1 { return answers.map { math[$0] }.joined(separator: ", ") }
         let labelled = answers.last { k in
             let before = String(decoding: pieces.prose[k], as: UTF8.self)
             return [" is", " are", " equals", " was", " be", ":", "="].contains { before.trimmingSuffixSpaces().hasSuffix($0) }
         }
-        return math[labelled ?? last]
+        let answer = labelled ?? last
+        return withUnit(math[answer], after: pieces.prose[answer + 1])
+    }
+
+    /// `$3$ tonnes`, `\boxed{12}\,\text{cm}`: a unit written in the prose right after the answer belongs to it.
+    private static func withUnit(_ answer: String, after prose: ArraySlice<UInt8>) -> String {
+        var start = prose.startIndex
+        // After a box, the `$` that closes its math: `$\boxed{7}$ days`.
+        while start < prose.endIndex && (prose[start] == 0x20 || prose[start] == 0x24) { start += 1 }
+        var end = start
+        while end < prose.endIndex && prose[end] != 0x20 { end += 1 }
+        // The word's own punctuation ends a sentence or a clause: `$3$ tonnes.`
+        while end > start, [0x2E, 0x2C, 0x3B, 0x3A, 0x21, 0x3F].contains(prose[end - 1]) { end -= 1 }
+        let word = String(decoding: prose[start..<end], as: UTF8.self)
+        // `$3$ in each row`: after an answer `in` is a preposition far more often than inches.
+        guard end > start, word != "in", let lexemes = Lexer.tokens(Substring(word), dialect: .latex), !lexemes.isEmpty,
+              UnitReader.readWhole(lexemes, from: 0, to: lexemes.count) != nil else { return answer }
+        return answer + " " + word
     }
 
     /// `n`, `f(x)`, `P(A)`: a variable or two and no number.
