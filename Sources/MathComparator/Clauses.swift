@@ -1,4 +1,4 @@
-// Reads a whole statement of values: drops units and prose, splits clauses and relations, interprets them.
+// Reads a whole statement of values: reads units, drops prose, splits clauses and relations, interprets them.
 import BigInt
 
 /// What a piece of text holds: a value, or the reason it holds none.
@@ -22,10 +22,16 @@ enum ClauseReader {
         if text.utf8.count > Limits.maxInputLength {
             return .noValue("longer than \(Limits.maxInputLength) characters")
         }
+        if dialect == .latex, let focused = AnswerFocus.focus(text) {
+            return read(Substring(focused), dialect: dialect)
+        }
         guard let lexemes = Lexer.tokens(text, dialect: dialect) else { return .noValue("unreadable text") }
         let (cleaned, droppedText) = clean(lexemes)
         if cleaned.isEmpty {
             return .noValue(droppedText ? "text, not a value" : "empty")
+        }
+        if dialect == .python, cleaned.contains(where: RelationReader.isLogic), let set = RelationReader.read(cleaned[...]) {
+            return .value(set)
         }
         if !cleaned.contains(where: { isConnective($0.token) || relation($0.token) != nil }) {
             // One side, no relation: the common case, read without building clauses.
@@ -39,20 +45,56 @@ enum ClauseReader {
 
     // MARK: Cleaning
 
-    /// Drops `\text{…}` (keeping `or`/`and`), currency and the units that follow a number.
+    /// Reads the unit that follows a number into one unit token and expands siunitx markup; drops
+    /// `\text{…}` (keeping `or`/`and`), currency and the count nouns and unknown units after a number.
     static func clean(_ lexemes: [Lexeme]) -> ([Lexeme], Bool) {
         // Most text has nothing to drop: return it without copying a token.
-        if !lexemes.contains(where: needsCleaning) { return (lexemes, false) }
+        if !lexemes.indices.contains(where: { needsCleaning(lexemes, at: $0) }) { return (lexemes, false) }
         var out: [Lexeme] = []
         out.reserveCapacity(lexemes.count)
         var droppedText = false
         var i = 0
         var lastWasUnit = false
+        // Closing braces of unwrapped `\text{12 cm}` groups, innermost last.
+        var unwrappedCloses: [Int] = []
         while i < lexemes.count {
+            if let close = unwrappedCloses.last, close <= i {
+                unwrappedCloses.removeLast()
+                if close == i {
+                    i += 1
+                    continue
+                }
+            }
             let lexeme = lexemes[i]
+            if UnitReader.mayStart(lexeme), out.last.map({ endsQuantity($0.token) }) ?? false, let (unit, next) = UnitReader.readAfterQuantity(lexemes, from: i),
+               !startsFactor(lexemes, at: next) {
+                out.append(Lexeme(token: .unit(unit), spaceBefore: lexeme.spaceBefore))
+                i = next
+                lastWasUnit = true
+                continue
+            }
+            if let next = QuantityMarkup.expand(lexemes, at: i, into: &out) {
+                i = next
+                continue
+            }
             switch lexeme.token {
             case .command(let c) where textCommands.contains(c):
                 let (words, next) = groupWords(lexemes, from: i + 1)
+                let group = lexemes[(i + 1)..<next]
+                if group.contains(where: { if case .number = $0.token { true } else { false } }),
+                   c.hasPrefix("math") || group.allSatisfy({ if case .word(let w) = $0.token { unitWords.contains(w) } else { true } }) {
+                    // `\mathrm{12\ cm}` is upright math, `\text{12 cm}` a number and its unit: read without the
+                    // command, and without its braces, which would keep the unit off the number, unless the
+                    // group is a script (`2^\mathrm{12}`).
+                    let isScript = out.last.map { $0.token == .symbol("^") || $0.token == .symbol("_") } ?? false
+                    if !isScript, lexemes[next - 1].token == .symbol("}") {
+                        unwrappedCloses.append(next - 1)
+                        i += 2
+                    } else {
+                        i += 1
+                    }
+                    continue
+                }
                 i = next
                 if words.count == 1, LaTeXWords.connectives.contains(words[0]) {
                     out.append(Lexeme(token: .word(words[0].lowercased()), spaceBefore: true))
@@ -68,9 +110,16 @@ enum ClauseReader {
             case .command(let c) where skippedCommands.contains(c):
                 i += 1
                 continue
+            case .command("quad"):
+                // A wide space is a comma between statements, a space between a number and its unit.
+                if !(out.last.map { endsQuantity($0.token) } ?? false) || !unitEndsStatement(lexemes, from: i + 1) {
+                    out.append(Lexeme(token: .symbol(","), spaceBefore: lexeme.spaceBefore))
+                }
+                i += 1
+                continue
             case .word(let w):
                 let follows = lastWasUnit || out.last.map { endsQuantity($0.token) } ?? false
-                if follows && Units.isUnit(w, spaced: lexeme.spaceBefore || lastWasUnit) {
+                if follows && Units.isUnit(w, spaced: lexeme.spaceBefore || lastWasUnit) && !startsFactor(lexemes, at: i + 1) {
                     lastWasUnit = true
                     i = skipUnitPower(lexemes, from: i + 1)
                     continue
@@ -94,21 +143,50 @@ enum ClauseReader {
         return (out, droppedText)
     }
 
-    private static let textCommands: Set<String> = ["text", "textbf", "textrm", "textit", "mbox", "hbox", "textnormal", "textsf", "mathrm", "mathit"]
+    static let textCommands: Set<String> = ["text", "textbf", "textrm", "textit", "mbox", "hbox", "textnormal", "textsf", "mathrm", "mathit"]
     private static let skippedCommands: Set<String> = ["$", "euro", "pounds", "yen", "therefore", "because"]
 
-    private static func needsCleaning(_ lexeme: Lexeme) -> Bool {
-        switch lexeme.token {
-        case .command(let c): return textCommands.contains(c) || skippedCommands.contains(c)
-        case .word(let w): return Units.names.contains(w)
-        case .symbol("."), .symbol(","), .symbol(";"): return true
+    // One hash lookup a token: every token of every input is asked about.
+    private static let cleanedCommands = textCommands.union(skippedCommands).union(["quad"]).union(QuantityMarkup.commands).union(UnitReader.startCommands)
+    /// Count nouns and the names of every unit the table reads (`tonnes`, `joules`, `kPa`).
+    private static let unitWords = Units.names.union(UnitTable.names)
+
+    private static func needsCleaning(_ lexemes: [Lexeme], at i: Int) -> Bool {
+        switch lexemes[i].token {
+        case .command(let c): return cleanedCommands.contains(c)
+        case .word(let w): return unitWords.contains(w) || QuantityMarkup.isTimesSign(lexemes, at: i)
+        case .symbol("."), .symbol(","), .symbol(";"), .symbol("°"): return true
         default: return false
         }
     }
 
+    /// Whether a factor starts at `i`: then the letter before it is a variable, not a unit
+    /// (`\frac{1}{2} m v^2`, `4 h \pi`), since no unit is followed by more of the product.
+    private static func startsFactor(_ lexemes: [Lexeme], at i: Int) -> Bool {
+        guard i < lexemes.count else { return false }
+        switch lexemes[i].token {
+        case .number, .symbol("("): return true
+        case .word(let w): return !LaTeXWords.connectives.contains(w) && !unitWords.contains(w) && !LaTeXWords.isProse(w)
+        case .command(let c):
+            return LaTeXWords.greek.contains(c) || LaTeXWords.constants[c] != nil || LaTeXWords.functions[c] != nil
+                || ["frac", "dfrac", "sqrt"].contains(c)
+        default: return false
+        }
+    }
+
+    /// Whether a unit starts at `start` and nothing but another statement follows it: `\text{cm}` in
+    /// `12 \quad \text{cm}`, not the `t` of `s = 1 \quad t = 2`.
+    private static func unitEndsStatement(_ lexemes: [Lexeme], from start: Int) -> Bool {
+        guard start < lexemes.count, UnitReader.mayStart(lexemes[start]), let (_, next) = UnitReader.readAfterQuantity(lexemes, from: start) else {
+            return false
+        }
+        return next == lexemes.count || isConnective(lexemes[next].token) || lexemes[next].token == .command("quad")
+            || lexemes[next].token == .symbol(".")
+    }
+
     private static func endsQuantity(_ token: Token) -> Bool {
         switch token {
-        case .number, .symbol(")"), .symbol("}"), .symbol("%"), .command("%"), .symbol("°"), .command("circ"): return true
+        case .number, .symbol(")"), .symbol("}"), .symbol("%"), .command("%"), .symbol("°"), .command("circ"), .command("pi"): return true
         default: return false
         }
     }
@@ -149,6 +227,12 @@ enum ClauseReader {
     struct Clause {
         var sides: [ArraySlice<Lexeme>]
         var relations: [Relation]
+        /// After `or`: an alternative rather than a further condition.
+        var joinedByOr = false
+        /// After `\wedge`: a condition in the logical sense, even when nothing satisfies them all.
+        var joinedByWedge = false
+        /// After `;`: the first clause of another solution (`p=5,q=2;p=7,q=2`).
+        var startsGroup = false
     }
 
     /// Splits at connectives (`,` `;` `or` `and`) and then at relations, both outside brackets only.
@@ -178,6 +262,11 @@ enum ClauseReader {
                         closeSide(i)
                         clauses.append(current)
                         current = Clause(sides: [], relations: [])
+                        // `or`, and sympy's `latex()` of `|`: `\vee`.
+                        if case .word(let w) = token, w.lowercased() == "or" { current.joinedByOr = true }
+                        if token == .command("vee") || token == .command("lor") { current.joinedByOr = true }
+                        current.joinedByWedge = token == .command("wedge") || token == .command("land")
+                        current.startsGroup = token == .symbol(";")
                         sideStart = i + 1
                     } else if let relation = relation(token) {
                         closeSide(i)
@@ -195,16 +284,16 @@ enum ClauseReader {
 
     private static func isConnective(_ token: Token) -> Bool {
         switch token {
-        case .symbol(","), .symbol(";"): return true
+        case .symbol(","), .symbol(";"), .command("wedge"), .command("land"), .command("vee"), .command("lor"): return true
         case .word(let w): return LaTeXWords.connectives.contains(w)
         default: return false
         }
     }
 
-    private static func relation(_ token: Token) -> Relation? {
+    static func relation(_ token: Token) -> Relation? {
         switch token {
         case .symbol("="), .symbol("≡"), .command("coloneqq"): return .equal
-        case .command("approx"), .command("simeq"), .command("thickapprox"), .command("doteq"): return .approx
+        case .command("approx"), .command("simeq"), .command("thickapprox"), .command("doteq"), .command("sim"): return .approx
         case .symbol("<"), .command("lt"): return .less
         case .symbol(">"), .command("gt"): return .greater
         case .symbol("≤"), .command("le"), .command("leq"), .command("leqslant"): return .lessEqual
@@ -212,7 +301,7 @@ enum ClauseReader {
         case .command("in"): return .member
         case .symbol("≠"), .command("neq"), .command("ne"), .command("subseteq"), .command("subset"), .command("supset"),
              .command("supseteq"), .command("to"), .command("rightarrow"), .command("Rightarrow"), .command("implies"),
-             .command("iff"), .command("Leftrightarrow"), .command("sim"), .command("cong"), .command("perp"),
+             .command("iff"), .command("Leftrightarrow"), .command("cong"), .command("perp"),
              .command("parallel"), .command("equiv"), .command("notin"), .command("mid"), .command("nmid"),
              .command("propto"), .command("longrightarrow"), .command("mapsto"), .command("ll"), .command("gg"):
             if case .command(let c) = token { return .other(c) }
@@ -224,18 +313,32 @@ enum ClauseReader {
     // MARK: Interpreting
 
     private static func interpretClauses(_ clauses: [Clause], dialect: Dialect) -> Reading {
+        if let groups = solutionGroups(clauses, dialect: dialect) { return .value(groups) }
         var values: [(name: String?, value: MathValue)] = []
+        var excluded: [(name: String, point: Expr)] = []
+        var alternatives = false
+        var strict = false
         var firstFailure: String?
         for clause in clauses {
+            strict = strict || clause.joinedByWedge
+            if let point = exclusion(clause, dialect: dialect) {
+                excluded.append(point)
+                continue
+            }
+            alternatives = alternatives || clause.joinedByOr
             switch interpret(clause, dialect: dialect) {
             case .success(let items): values.append(contentsOf: items)
             case .failure(let reason): firstFailure = firstFailure ?? reason
             }
         }
         // A relation or prose clause next to values ("x = 5, which is odd") does not hide the values;
-        // alone it means the text holds none.
+        // alone it means the text holds none. A lone `x \neq 3` states no value either: only next to
+        // an interval does it remove a point.
         if values.isEmpty {
-            return .noValue(firstFailure ?? "no value")
+            return .noValue(firstFailure ?? (excluded.isEmpty ? "no value" : "a relation (≠), not a value"))
+        }
+        if let set = combinedSet(values, excluded: excluded, alternatives: alternatives, strictConjunction: strict) {
+            return .value(set)
         }
         if values.count == 1 {
             let (name, value) = values[0]
@@ -253,11 +356,17 @@ enum ClauseReader {
         if intervals.count == values.count { return .union(intervals) }
         let names = values.compactMap(\.name)
         let bases = Set(names.map { $0.split(separator: "_").first.map(String.init) ?? $0 })
-        // `x = 1, y = 2` names different unknowns; `x_1 = 2, x_2 = 3` and `x = 2 or x = 3` are alternatives.
-        if names.count == values.count && Set(names).count == names.count && bases.count > 1 {
+        // `x = 1, y = 2` and `a_3 = 2, a_{37} = 19` name different unknowns; `x = 2 or x = 3` and
+        // `x_1 = 2, x_2 = 3`, roots numbered from 1 in no particular order, are alternatives.
+        if names.count == values.count && Set(names).count == names.count && (bases.count > 1 || !numberedFromOne(names)) {
             return .assignments(values.map { Assignment(name: $0.name!, value: $0.value) })
         }
         return .solutions(values.map(\.value))
+    }
+
+    private static func numberedFromOne(_ names: [String]) -> Bool {
+        let numbers = names.compactMap { name in name.split(separator: "_").dropFirst().first.flatMap { Int($0) } }
+        return numbers.count == names.count && Set(numbers) == Set(1...names.count)
     }
 
     enum ClauseResult {
@@ -265,7 +374,7 @@ enum ClauseReader {
         case failure(String)
     }
 
-    private static func interpret(_ clause: Clause, dialect: Dialect) -> ClauseResult {
+    static func interpret(_ clause: Clause, dialect: Dialect) -> ClauseResult {
         let relations = clause.relations
         if relations.isEmpty {
             return parseSide(clause.sides[0], dialect: dialect, name: nil)
@@ -289,9 +398,19 @@ enum ClauseReader {
         if last.isEmpty { return .failure("nothing after the relation") }
         if approx { last = markApproximate(last) }
         let first = clause.sides[0]
-        let name = nameOf(first)
+        var name = nameOf(first)
+        if let run = name, run.count > 1, run.allSatisfy(\.isUppercase),
+           case .success(let items) = parseSide(last, dialect: dialect, name: nil), items.contains(where: { if case .scalar(let e) = $0.value { return !e.variables.isEmpty } else { return false } }) {
+            // `AB = 4` names a segment; `PV = nRT` relates products of variables.
+            name = nil
+        }
         if name != nil || clause.sides.count > 2 || first.isEmpty {
             return parseSide(last, dialect: dialect, name: name)
+        }
+        if let names = tupleNames(first, dialect: dialect), case .success(let items) = parseSide(last, dialect: dialect, name: nil),
+           items.count == 1, case .tuple(let values) = items[0].value, values.count == names.count {
+            // `(p, q) = (3, 2)` names each coordinate.
+            return .success(zip(names, values).map { ($0, $1) })
         }
         // Two sides: keep the relation whole when the left side is an expression in variables.
         guard case .success(let lhs) = parseSide(first, dialect: dialect, name: nil), lhs.count == 1,
@@ -303,6 +422,18 @@ enum ClauseReader {
         }
         if looksLikeFunctionName(first) { return .success([(nil, .scalar(r))]) }
         return .success([(nil, .equation(l, r))])
+    }
+
+    /// `(p, q)`: a tuple of lone variables.
+    private static func tupleNames(_ side: ArraySlice<Lexeme>, dialect: Dialect) -> [String]? {
+        guard side.first?.token == .symbol("("), case .success(let items) = parseSide(side, dialect: dialect, name: nil), items.count == 1,
+              case .tuple(let elements) = items[0].value else { return nil }
+        var names: [String] = []
+        for element in elements {
+            guard case .scalar(.variable(let name)) = element else { return nil }
+            names.append(name)
+        }
+        return Set(names).count == names.count ? names : nil
     }
 
     /// `\approx 3` makes an integer approximate: it then accepts what rounds to it.
@@ -320,7 +451,7 @@ enum ClauseReader {
     }
 
     /// The name of a lone variable (`x`, `x_1`, `\theta`), or nil.
-    private static func nameOf(_ side: ArraySlice<Lexeme>) -> String? {
+    static func nameOf(_ side: ArraySlice<Lexeme>) -> String? {
         guard let first = side.first else { return nil }
         var name: String
         switch first.token {
@@ -332,6 +463,13 @@ enum ClauseReader {
             return nil
         }
         var rest = side.dropFirst()
+        if name.count == 1, name.first?.isUppercase == true {
+            // `AB`, `CD`: a segment or an angle is named by its points.
+            while let next = rest.first, !next.spaceBefore, case .word(let letter) = next.token, letter.count == 1, letter.first?.isUppercase == true {
+                name += letter
+                rest = rest.dropFirst()
+            }
+        }
         if rest.first?.token == .symbol("_") {
             rest = rest.dropFirst()
             var sub = ""
@@ -360,36 +498,6 @@ enum ClauseReader {
         let next = side.dropFirst().first?.token
         guard next == .symbol("(") || next == .symbol("'") else { return false }
         return side.last?.token == .symbol(")") || side.last?.token == .symbol("'")
-    }
-
-    /// `x > 3`, `-2 < x \le 3`, `3 < x`: an interval of the lone variable.
-    private static func interpretInequality(_ clause: Clause, dialect: Dialect) -> ClauseResult {
-        guard let variableIndex = clause.sides.firstIndex(where: { nameOf($0) != nil }) else {
-            return .failure("an inequality, not a value")
-        }
-        var bounds: [Int: Expr] = [:]
-        for (k, side) in clause.sides.enumerated() where k != variableIndex {
-            guard case .success(let items) = parseSide(side, dialect: dialect, name: nil), items.count == 1,
-                  case .scalar(let e) = items[0].value, e.variables.isEmpty else {
-                return .failure("an inequality, not a value")
-            }
-            bounds[k] = e
-        }
-        var lower: (Expr, Bool) = (.negated(.constant(.infinity)), false)
-        var upper: (Expr, Bool) = (.constant(.infinity), false)
-        for (k, relation) in clause.relations.enumerated() {
-            // relation k sits between side k and side k+1.
-            let leftIsVariable = k == variableIndex
-            let rightIsVariable = k + 1 == variableIndex
-            guard leftIsVariable || rightIsVariable, let bound = bounds[leftIsVariable ? k + 1 : k] else {
-                return .failure("an inequality, not a value")
-            }
-            let closed = relation == .lessEqual || relation == .greaterEqual
-            let variableIsSmaller = (relation == .less || relation == .lessEqual) == leftIsVariable
-            if variableIsSmaller { upper = (bound, closed) } else { lower = (bound, closed) }
-        }
-        let interval = Interval(lower: lower.0, upper: upper.0, lowerClosed: lower.1, upperClosed: upper.1)
-        return .success([(nameOf(clause.sides[variableIndex]), .interval(interval))])
     }
 
     /// Parses one side; a `\pm` gives both of its values.

@@ -21,6 +21,13 @@ enum Equivalence {
         switch (expected, printed) {
         case (.scalar(let x), .scalar(let y)):
             return scalars(x, y)
+        case (.measure(let x, let unit), _):
+            return Quantities.compare(x, unit, printed)
+        case (.assignments(let xs), _):
+            // Before a printed quantity is read as unitless: `F = 5\,\mathrm{N}` names a quantity.
+            return assignments(xs, printed)
+        case (_, .measure(let y, let unit)):
+            return Quantities.compareUnitless(expected, y, unit)
         case (.quantity(let x, let unit), _):
             return quantity(x, unit, printed)
         case (.scalar(let x), .quantity(let y, .percent)):
@@ -28,15 +35,18 @@ enum Equivalence {
             return best([scalars(x, y), scalars(x, .quotient(y, .integer(100))), ])
         case (.scalar, .quantity(let y, .degree)):
             return compare(expected, .scalar(y))
-        case (.assignments(let xs), _):
-            return assignments(xs, printed)
+        case (.equation(let l, let r), _):
+            return equation(l, r, printed)
+        case (.interval, .interval), (.interval, .union), (.union, .interval), (.union, .union):
+            return realSets(expected, printed)
+        case (.inequality(let a, let strict), .inequality(let b, let printedStrict)):
+            guard strict == printedStrict else { return Judgement(equal: false, rule: "strict against non-strict inequality") }
+            return Symbolic.proportional(a, b, positive: true)
         case (_, .assignments(let ys)) where ys.count == 1:
             return compare(expected, ys[0].value)
         case (.tuple(let xs), .assignments(let ys)), (.list(let xs), .assignments(let ys)):
             // `{x: 2, y: -1}` printed for the point (2, -1): in order.
             return ordered(xs, ys.map(\.value))
-        case (.equation(let l, let r), _):
-            return equation(l, r, printed)
         case (_, .equation(let l, let r)):
             // `Eq(x, 5)` printed: the value is the side that is not the unknown.
             if case .variable = l { return compare(expected, .scalar(r)) }
@@ -44,8 +54,6 @@ enum Equivalence {
             return Judgement(equal: false, rule: "printed an equation, expected a value")
         case (.interval(let a), _):
             return interval(a, printed)
-        case (.union(let a), .union(let b)):
-            return unordered(a.map { .interval($0) }, b.map { .interval($0) }, what: "intervals")
         case (.matrix(let a), _):
             return matrix(a, printed)
         case (_, .matrix(let b)) where b.count == 1 || b.allSatisfy({ $0.count == 1 }):
@@ -66,6 +74,9 @@ enum Equivalence {
              (.solutions(let xs), .tuple(let ys)), (.solutions(let xs), .solutions(let ys)), (.list(let xs), .set(let ys)),
              (.list(let xs), .solutions(let ys)):
             return unordered(xs, ys.map(unwrapSingleAssignment), what: "solutions")
+        case (.solutions(let xs), .assignments(let ys)):
+            // `x_1 = 2, x_2 = 3` written, `x1 = 3`, `x2 = 2` printed: numbered roots are interchangeable labels.
+            return unordered(xs, ys.map(\.value), what: "solutions")
         case (.tuple(let xs), .interval(let b)) where xs.count == 2:
             return interval(Interval(lower: scalarOf(xs[0]), upper: scalarOf(xs[1]), lowerClosed: false, upperClosed: false), .interval(b))
         case (.list(let xs), .interval(let b)) where xs.count == 2:
@@ -90,6 +101,7 @@ enum Equivalence {
         switch v {
         case .scalar(let e): return e.variables.isEmpty ? "a number" : "an expression"
         case .quantity(_, let unit): return unit == .percent ? "a percentage" : "an angle"
+        case .measure(_, let unit): return "a quantity in \(unit.symbol)"
         case .tuple(let xs): return "a tuple of \(xs.count)"
         case .list(let xs): return "a list of \(xs.count)"
         case .set(let xs): return "a set of \(xs.count)"
@@ -99,6 +111,7 @@ enum Equivalence {
         case .equation: return "an equation"
         case .solutions(let xs): return "\(xs.count) solutions"
         case .assignments(let xs): return "\(xs.count) named values"
+        case .inequality: return "an inequality"
         }
     }
 
@@ -130,7 +143,7 @@ enum Equivalence {
     }
 
     /// `x` times a rational factor, keeping a written precision in step (25.5% -> 0.255 at 3 decimals).
-    private static func scaled(_ x: Expr, by factor: BigRational) -> Expr {
+    static func scaled(_ x: Expr, by factor: BigRational) -> Expr {
         if case .number(let n) = x {
             var m = Number(value: n.value * factor, precision: n.precision)
             if let p = n.precision {
@@ -197,27 +210,38 @@ enum Equivalence {
 
     private static func assignments(_ xs: [Assignment], _ printed: MathValue) -> Judgement {
         if xs.count == 1 {
-            if case .assignments(let ys) = printed, let y = ys.first(where: { $0.name == xs[0].name }) {
-                return compare(xs[0].value, y.value)
+            let x = xs[0]
+            if case .assignments(let ys) = printed, let y = ys.first(where: { $0.key == x.key }) {
+                return compare(x.value, y.value)
             }
-            if case .equation(.variable(let name), let r) = printed, name == xs[0].name {
-                return compare(xs[0].value, .scalar(r))
+            if case .equation(.variable(let name), let r) = printed, name == x.name {
+                return compare(x.value, .scalar(r))
             }
-            return compare(xs[0].value, printed)
+            if case .scalar(let v) = x.value, !v.variables.isEmpty {
+                // `y = -\frac12 x + \frac34` is a line: printed as `Eq(2*x + 4*y, 3)`, or as
+                // `2*x + 4*y - 3`, an expression in y itself that cannot be y's value.
+                switch printed {
+                case .equation: return equation(.variable(x.name), v, printed)
+                case .scalar(let e) where e.variables.contains(x.name): return equation(.variable(x.name), v, printed)
+                default: break
+                }
+            }
+            return compare(x.value, printed)
         }
         switch printed {
         case .assignments(let ys):
-            let names = Set(xs.map(\.name))
-            if names == Set(ys.map(\.name)) {
+            let names = Set(xs.map(\.key))
+            if names == Set(ys.map(\.key)) {
                 for x in xs {
-                    let j = compare(x.value, ys.first { $0.name == x.name }!.value)
+                    let j = compare(x.value, ys.first { $0.key == x.key }!.value)
                     if !j.equal { return Judgement(equal: false, rule: "\(x.name) differs: \(j.rule)") }
                 }
                 return Judgement(equal: true, rule: "same named values")
             }
             return ordered(xs.map(\.value), ys.map(\.value))
         case .tuple(let ys), .list(let ys), .solutions(let ys):
-            if ys.count == 1, case .assignments = ys[0] { return assignments(xs, ys[0]) }
+            // `[(1, -2)]`, `[{x: 1, y: -2}]`: sympy's list of the one solution.
+            if ys.count == 1 { return assignments(xs, ys[0]) }
             return ordered(xs.map(\.value), ys)
         default:
             return Judgement(equal: false, rule: "printed \(shapeName(printed)), expected \(xs.count) named values")
@@ -251,10 +275,35 @@ enum Equivalence {
         return Judgement(equal: true, rule: "same interval ends and closedness")
     }
 
+    /// Intervals and unions as sets of reals: `(0, 9) \cup (9, 36)` is `(0, 36)` without 9, however written.
+    private static func realSets(_ expected: MathValue, _ printed: MathValue) -> Judgement {
+        func pieces(_ v: MathValue) -> [Interval] {
+            switch v {
+            case .interval(let i): return [i]
+            case .union(let parts): return parts
+            default: return []
+            }
+        }
+        let a = RealSet(pieces(expected))?.pieces ?? pieces(expected)
+        let b = RealSet(pieces(printed))?.pieces ?? pieces(printed)
+        guard a.count == b.count else {
+            return Judgement(equal: false, rule: "printed \(b.count) disjoint intervals, expected \(a.count)")
+        }
+        if a.count == 1 { return interval(a[0], .interval(b[0])) }
+        for (k, (x, y)) in zip(a, b).enumerated() {
+            let j = interval(x, .interval(y))
+            if !j.equal { return Judgement(equal: false, rule: "interval \(k + 1) differs: \(j.rule)") }
+        }
+        return Judgement(equal: true, rule: "same set of reals: every interval's ends and closedness")
+    }
+
     private static func matrix(_ a: [[Expr]], _ printed: MathValue) -> Judgement {
         var b: [[Expr]]
         switch printed {
         case .matrix(let rows): b = rows
+        case .assignments(let named) where a.count == 1 || a.allSatisfy({ $0.count == 1 }):
+            // `x = 2, y = -1, z = 3` printed for the solution vector of a linear system.
+            return ordered(a.flatMap { $0 }.map { .scalar($0) }, named.map(\.value))
         case .list(let items), .tuple(let items):
             // A vector printed flat against a written column or row.
             guard a.count == 1 || a.allSatisfy({ $0.count == 1 }) else {
@@ -291,9 +340,13 @@ enum Equivalence {
         case .scalar(let e):
             // `x**2 + y**2 - 25` printed for `x^2 + y^2 = 25`.
             return Symbolic.proportional(expectedZero, e)
+        case .assignments(let ys) where ys.count == 1:
+            // `y = -x/2 + 3/4` printed for `2x + 4y - 3 = 0`.
+            if case .scalar(let v) = ys[0].value { return equation(l, r, .equation(.variable(ys[0].name), v)) }
         default:
-            return Judgement(equal: false, rule: "printed \(shapeName(printed)), expected an equation")
+            break
         }
+        return Judgement(equal: false, rule: "printed \(shapeName(printed)), expected an equation")
     }
 
     // MARK: Scalars

@@ -17,11 +17,11 @@ enum ParseFailure: Error, Hashable {
 /// twice when `usedPlusMinus` comes back true, which is how `\frac{-1 \pm \sqrt 5}{2}` gives two
 /// solutions without a special node in the tree.
 struct ExpressionParser {
-    private let tokens: ArraySlice<Lexeme>
-    private let dialect: Dialect
+    let tokens: ArraySlice<Lexeme>
+    let dialect: Dialect
     private let plusMinusSign: Int
-    private var index: Int
-    private var depth = 0
+    var index: Int
+    var depth = 0
     /// Inside `|…|` a bar closes rather than starts a factor.
     private var absoluteDepth = 0
     /// Inside a function's argument a degree sign converts to radians instead of marking the whole value.
@@ -31,33 +31,42 @@ struct ExpressionParser {
     private var pendingPrimary: Expr?
     /// Set by a trailing `%` or `^\circ`.
     private(set) var unit: QuantityUnit?
+    /// Set by a physical unit after a number; a second one (`2 h 30 min`) makes the text unreadable.
+    private(set) var physicalUnit: PhysicalUnit?
 
-    init(_ tokens: ArraySlice<Lexeme>, dialect: Dialect, plusMinusSign: Int = 1) {
+    /// `depth` carries the nesting of an enclosing parser into one that reads a part of its tokens (an integrand).
+    init(_ tokens: ArraySlice<Lexeme>, dialect: Dialect, plusMinusSign: Int = 1, depth: Int = 0) {
         self.tokens = tokens
         self.dialect = dialect
         self.plusMinusSign = plusMinusSign
         self.index = tokens.startIndex
+        self.depth = depth
     }
 
     /// Reads the whole slice as one value, or fails.
     mutating func parseWhole() throws(ParseFailure) -> MathValue {
         let value = try parseItem()
         guard atEnd else { throw .unreadable }
-        if let unit, case .scalar(let e) = value { return .quantity(e, unit) }
+        return withUnit(value)
+    }
+
+    private func withUnit(_ value: MathValue) -> MathValue {
+        guard case .scalar(let e) = value else { return value }
+        if let unit { return .quantity(e, unit) }
+        if let physicalUnit { return .measure(e, physicalUnit) }
         return value
     }
 
     /// Reads as much of the slice as forms a value; returns where it stopped.
     mutating func parsePrefix() throws(ParseFailure) -> (MathValue, Int) {
         let value = try parseItem()
-        if let unit, case .scalar(let e) = value { return (.quantity(e, unit), index) }
-        return (value, index)
+        return (withUnit(value), index)
     }
 
     // MARK: Cursor
 
     private var atEnd: Bool { index >= tokens.endIndex }
-    private var current: Token? { atEnd ? nil : tokens[index].token }
+    var current: Token? { atEnd ? nil : tokens[index].token }
     private var currentHasSpaceBefore: Bool { atEnd ? false : tokens[index].spaceBefore }
 
     /// The current symbol, matched in place: cheaper than copying the token out through `current`.
@@ -76,9 +85,9 @@ struct ExpressionParser {
         return i < tokens.endIndex ? tokens[i].token : nil
     }
 
-    private mutating func advance() { index += 1 }
+    mutating func advance() { index += 1 }
 
-    private mutating func accept(_ token: Token) -> Bool {
+    mutating func accept(_ token: Token) -> Bool {
         // Symbols are the common case: compare in place, without copying the current token.
         if case .symbol(let wanted) = token {
             guard index < tokens.endIndex, case .symbol(let s) = tokens[index].token, s == wanted else { return false }
@@ -92,7 +101,7 @@ struct ExpressionParser {
         return false
     }
 
-    private mutating func expect(_ token: Token) throws(ParseFailure) {
+    mutating func expect(_ token: Token) throws(ParseFailure) {
         guard accept(token) else { throw .unreadable }
     }
 
@@ -114,7 +123,7 @@ struct ExpressionParser {
             pendingPrimary = e
             return .scalar(try parseSum())
         }
-        if current == .command("cup") { return try parseUnion(first: value) }
+        if current == .command("cup") || current == .command("setminus") { return try parseUnion(first: value) }
         guard atEnd || isItemTerminator(current) else { throw .unreadable }
         return value
     }
@@ -125,15 +134,19 @@ struct ExpressionParser {
         guard let token = current else { throw .unreadable }
         let value: MathValue
         switch token {
-        case .symbol("("), .symbol("["), .command("{"):
-            value = try parseBracketed()
-        case .symbol("{") where dialect == .python:
+        case .symbol("("), .symbol("["), .command("{"), .symbol("{"):
             value = try parseBracketed()
         case .command(let name) where name.hasPrefix("begin:"):
             value = try parseEnvironment(String(name.dropFirst(6)))
         case .command("emptyset"), .command("varnothing"):
             advance()
             value = .set([])
+        case .command("reals"):
+            advance()
+            value = RealSet.reals.value
+        case .word("Reals") where dialect == .python, .word("S.Reals") where dialect == .python:
+            advance()
+            value = RealSet.reals.value
         case .word(let name) where dialect == .python && PythonNames.collectionConstructors.contains(name):
             value = try parsePythonCall()
         default:
@@ -143,12 +156,30 @@ struct ExpressionParser {
     }
 
     /// `(-\infty, -2) \cup (2, \infty)`; a pair in parentheses is an open interval here, in brackets a closed one.
+    /// `[-1, 4] \setminus \{2\}` (sympy's `latex()` of a complement) removes what follows it.
     private mutating func parseUnion(first: MathValue) throws(ParseFailure) -> MathValue {
         var pieces = [first]
-        while accept(.command("cup")) {
+        var removed: [MathValue] = []
+        while current == .command("cup") || current == .command("setminus") {
+            let removes = current == .command("setminus")
+            advance()
             guard let next = try parseLeadingCollection() else { throw .unreadable }
-            pieces.append(next)
+            if removes { removed.append(next) } else { pieces.append(next) }
         }
+        let kept = try Self.setParts(pieces)
+        if removed.isEmpty {
+            if kept.intervals.isEmpty { return .set(kept.points) }
+            // `\{-1\} \cup [0, 7)`: a point is a closed interval of length zero.
+            return .union(kept.intervals + (try kept.points.map(Interval.point)))
+        }
+        let taken = try Self.setParts(removed)
+        guard let from = RealSet(kept.intervals + (try kept.points.map(Interval.point))),
+              let without = RealSet(taken.intervals + (try taken.points.map(Interval.point))) else { throw .unreadable }
+        return from.subtracting(without).value
+    }
+
+    /// The intervals and the points of a union's pieces.
+    private static func setParts(_ pieces: [MathValue]) throws(ParseFailure) -> (intervals: [Interval], points: [MathValue]) {
         var intervals: [Interval] = []
         var elements: [MathValue] = []
         for piece in pieces {
@@ -164,9 +195,7 @@ struct ExpressionParser {
             default: throw .unreadable
             }
         }
-        if intervals.isEmpty { return .set(elements) }
-        guard elements.isEmpty else { throw .unreadable }
-        return .union(intervals)
+        return (intervals, elements)
     }
 
     private func isItemTerminator(_ token: Token?) -> Bool {
@@ -180,7 +209,7 @@ struct ExpressionParser {
         }
     }
 
-    private mutating func parseSum() throws(ParseFailure) -> Expr {
+    mutating func parseSum() throws(ParseFailure) -> Expr {
         let first = try parseSigned()
         let symbol = currentSymbol
         guard symbol == "+" || symbol == "-" || atCommand("pm") || atCommand("mp") else { return first }
@@ -222,7 +251,7 @@ struct ExpressionParser {
         }
     }
 
-    private mutating func parseProduct() throws(ParseFailure) -> Expr {
+    mutating func parseProduct() throws(ParseFailure) -> Expr {
         let first = try parseUnaryPower()
         if atEnd || (dialect == .python && !isProductOperator) { return first }
         var factors = [first]
@@ -239,6 +268,13 @@ struct ExpressionParser {
                 // A ratio of two numbers, `3:4`, is their quotient.
                 advance()
                 factors.append(.power(try parsePrimary(), .minusOne))
+            } else if dialect == .latex, atCommand("bmod") || atCommand("mod") || atCommand("pmod") {
+                // `128 \bmod 3`, `7 \pmod{3}`: the remainder of everything multiplied so far.
+                let parenthetical = atCommand("pmod")
+                advance()
+                let divisor = parenthetical ? try parseLaTeXArgument() : try parseUnaryPower()
+                let left = Self.scientific(factors) ?? (factors.count == 1 ? factors[0] : .product(factors))
+                factors = [.call(.mod, [left, divisor])]
             } else if dialect == .latex, let token = current, startsImplicitFactor(token) {
                 factors.append(try parsePower())
             } else {
@@ -275,7 +311,7 @@ struct ExpressionParser {
         case .command("{"): return false
         case .command(let name):
             return LaTeXWords.functions[name] != nil || LaTeXWords.constants[name] != nil
-                || LaTeXWords.greek.contains(name) || ["frac", "dfrac", "tfrac", "cfrac", "sqrt", "binom", "dbinom", "lvert", "vert", "lfloor", "lceil"].contains(name)
+                || LaTeXWords.greek.contains(name) || ["frac", "dfrac", "tfrac", "cfrac", "sqrt", "binom", "dbinom", "lvert", "vert", "lfloor", "lceil", "sum", "prod", "int", "lim"].contains(name)
         default: return false
         }
     }
@@ -328,6 +364,11 @@ struct ExpressionParser {
 
     private mutating func parsePostfix(_ base: Expr) throws(ParseFailure) -> Expr {
         var e = base
+        while case .unit(let u)? = current {
+            guard physicalUnit == nil else { throw .unreadable }
+            physicalUnit = u
+            advance()
+        }
         while let symbol = currentSymbol ?? (atCommand("%") ? "%" : nil) {
             switch symbol {
             case "!":
@@ -421,7 +462,7 @@ struct ExpressionParser {
     }
 
     /// A LaTeX macro argument: a braced group, or a single token (`\frac12`, `x^2`).
-    private mutating func parseLaTeXArgument() throws(ParseFailure) -> Expr {
+    mutating func parseLaTeXArgument() throws(ParseFailure) -> Expr {
         guard let token = current else { throw .unreadable }
         switch token {
         case .command("{"), .symbol("{"):
@@ -487,6 +528,9 @@ struct ExpressionParser {
         if let f = LaTeXWords.functions[name] { return try parseFunctionApplication(f) }
         switch name {
         case "frac", "dfrac", "tfrac", "cfrac":
+            if let variable = derivativeOperator() {
+                return try Operators.derivative(try parseOperand(), variable)
+            }
             let numerator = try parseLaTeXArgument()
             let denominator = try parseLaTeXArgument()
             return .quotient(numerator, denominator)
@@ -515,6 +559,12 @@ struct ExpressionParser {
             return .call(.ceiling, [inner])
         case "$", "euro", "pounds":
             return try parsePower()
+        case "sum", "prod":
+            return try parseSeries(name == "sum" ? .sum : .product)
+        case "int":
+            return try parseIntegral()
+        case "lim":
+            return try parseLimit()
         default:
             throw .unreadable
         }
@@ -586,7 +636,8 @@ struct ExpressionParser {
             if case .word = current, peekToken(1) == .symbol("=") {
                 // Keyword arguments (`dtype=int64`, `evaluate=False`) carry no value.
                 index += 2
-                _ = try parseItem()
+                // `dir='-'` in sympy's `Limit`: a string is skipped as it is.
+                if case .string = current { advance() } else { _ = try parseItem() }
                 continue
             }
             args.append(try parseItem())
@@ -599,17 +650,26 @@ struct ExpressionParser {
 
     /// `( … )`, `[ … ]`, `{ … }` and LaTeX `\{ … \}`: a group, a tuple, a list, a set, a dict or an interval.
     private mutating func parseBracketed() throws(ParseFailure) -> MathValue {
+        // Units written on the elements (`(3\,\mathrm{m}, 4\,\mathrm{m})`) are dropped, as before units were read.
+        let outerUnit = physicalUnit
+        defer { physicalUnit = outerUnit }
         guard let open = current else { throw .unreadable }
         advance()
+        var items: [MathValue] = []
         if dialect == .latex && open == .symbol("{") {
-            let inner = try parseSum()
-            guard accept(.command("}")) || accept(.symbol("}")) else { throw .unreadable }
-            return .scalar(inner)
+            var inner = try parseSum()
+            if accept(.command("choose")) {
+                // `{n \choose k}`
+                inner = .call(.binomial, [inner, try parseSum()])
+            }
+            if accept(.command("}")) || accept(.symbol("}")) { return .scalar(inner) }
+            // `{1, 3}` without backslashes, as models write a set between dollar signs.
+            guard currentSymbol == "," else { throw .unreadable }
+            items.append(.scalar(inner))
         }
         if dialect == .python && open == .symbol("["), let rows = try parseNumpyRows() {
             return rows
         }
-        var items: [MathValue] = []
         var keys: [String] = []
         var trailingComma = false
         while true {
@@ -623,12 +683,24 @@ struct ExpressionParser {
                 if let close = current, isClosing(close) { continue }
             }
             trailingComma = false
+            let start = index
+            let outerPlusMinus = usedPlusMinus
+            usedPlusMinus = false
+            physicalUnit = nil
             let item = try parseItem()
-            if accept(.symbol(":")) {
+            if usedPlusMinus, dialect == .latex, open == .command("{") || open == .symbol("[") {
+                // `\{1 \pm \sqrt{5}, -2\}`: a plus-minus inside a set or list is two of its elements.
+                var minus = ExpressionParser(tokens[start..<index], dialect: dialect, plusMinusSign: -plusMinusSign)
+                items.append(item)
+                items.append(try minus.parseWhole())
+                usedPlusMinus = outerPlusMinus
+            } else if accept(.symbol(":")) {
+                usedPlusMinus = usedPlusMinus || outerPlusMinus
                 guard case .scalar(let key) = item else { throw .unreadable }
                 keys.append(key.description)
                 items.append(try parseItem())
             } else {
+                usedPlusMinus = usedPlusMinus || outerPlusMinus
                 items.append(item)
             }
             if items.count > Limits.maxElements { throw .tooLarge("more than \(Limits.maxElements) elements") }
@@ -654,6 +726,8 @@ struct ExpressionParser {
             if items.count == 1 && !trailingComma { return items[0] }
             return .tuple(items)
         case (.symbol("["), .symbol("]")):
+            // `\left[\begin{array}{cc} … \end{array}\right]`: the brackets of the matrix itself.
+            if items.count == 1, case .matrix = items[0] { return items[0] }
             if let matrix = matrixRows(items) { return .matrix(matrix) }
             return .list(items)
         case (.symbol("("), .symbol("]")), (.symbol("["), .symbol(")")):
@@ -692,7 +766,7 @@ struct ExpressionParser {
             switch tokens[i].token {
             case .symbol("["): level += 1
             case .symbol("]"): level -= 1
-            case .symbol(","), .symbol(":"), .symbol("("): return nil
+            case .symbol(","), .symbol(":"), .symbol("("), .symbol("/"), .symbol("*"), .symbol("^"): return nil
             default: break
             }
             i += 1

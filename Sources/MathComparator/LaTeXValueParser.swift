@@ -3,7 +3,15 @@
 enum LaTeXValueParser {
     /// The value a LaTeX result states, or why it states none.
     static func read(_ text: Substring) -> Reading {
-        ClauseReader.read(text, dialect: .latex)
+        let reading = ClauseReader.read(text, dialect: .latex)
+        guard case .noValue = reading, text.utf8.count <= Limits.maxInputLength, AnswerFocus.hasProse(text.utf8) else { return reading }
+        // `The probability is \frac{1}{6}.`: a sentence that states its value after a label.
+        if let stated = PrintedValueParser.afterLabel(text), case .value(let v) = ClauseReader.read(stated, dialect: .latex) {
+            return .value(v)
+        }
+        // `It takes 3 hours.`: the one number of a sentence.
+        if let v = PrintedValueParser.valueInSentence(text, onlyNumber: true) { return .value(v) }
+        return reading
     }
 
     /// The expression's right-hand side (`\log_2 8 = 3` gives 3); without a relation, the expression

@@ -20,6 +20,9 @@ enum Token: Hashable, Sendable {
     /// Punctuation and operators: `+ - * / ^ ( ) [ ] { } , = < > | ! % _ : ; ' °`, and `≤ ≥ ≠ ≡` for
     /// `<= >= != ==`; Python's `**` is `^`.
     case symbol(Symbol)
+    /// A physical unit read after a number (`\,\mathrm{km}`, `m/s**2`), put in place of its tokens by
+    /// `ClauseReader.clean`; boxed, so that every other token stays as small as before.
+    indirect case unit(PhysicalUnit)
 }
 
 /// One character of punctuation, compared as a number: tokens are compared on every parser step.
@@ -109,6 +112,7 @@ struct Lexer {
         var significant = 0
         var digitCount = 0
         var sawPoint = false
+        var digitsBeforeGroup = 0
         while true {
             let c = peek()
             if isDigit(c) {
@@ -128,8 +132,9 @@ struct Lexer {
                 // `1.` is a numpy float; in LaTeX a final dot ends a sentence.
                 sawPoint = true
                 position += 1
-            } else if !sawPoint, let skip = thousandsSeparator(digitsSoFar: digitCount) {
+            } else if !sawPoint, let skip = thousandsSeparator(groupDigits: digitCount - digitsBeforeGroup) {
                 position += skip
+                digitsBeforeGroup = digitCount
             } else {
                 break
             }
@@ -158,16 +163,22 @@ struct Lexer {
 
     /// The length of a thousands separator followed by exactly three digits, when one is here.
     ///
-    /// Bare commas and spaces count only outside brackets, where `(1,234)` and numpy's `[1 234]`
-    /// would otherwise lose an element.
-    private func thousandsSeparator(digitsSoFar: Int) -> Int? {
+    /// `10,080` is one number and `10, 80` two: a separator follows a group of one to three digits
+    /// (the first) or of exactly three, and three digits follow it, then no digit. Bare commas and
+    /// spaces count only outside brackets, where `(1,234)` and numpy's `[1 234]` would otherwise
+    /// lose an element.
+    private func thousandsSeparator(groupDigits: Int) -> Int? {
+        guard groupDigits >= 1 && groupDigits <= 3 else { return nil }
         var length: Int
         let c = peek()
         if c == 0x7B && peek(1) == 0x2C && peek(2) == 0x7D {
             length = 3  // {,}
+        } else if c == 0x2C && peek(1) == 0x5C && peek(2) == 0x21 {
+            length = 3  // ,\!
+            while peek(length) == 0x20 { length += 1 }
         } else if c == 0x5C && (peek(1) == 0x2C || peek(1) == 0x20 || peek(1) == 0x3B) {
             length = 2  // \, \  \;
-        } else if (c == 0x2C || c == 0x20) && depth == 0 && digitsSoFar <= 3 + 4 * 3 {
+        } else if (c == 0x2C || c == 0x20) && depth == 0 {
             length = 1
         } else {
             return nil
@@ -231,6 +242,18 @@ struct Lexer {
         if isLetter(peek()) {
             while isLetter(peek()) { position += 1 }
             let name = String(decoding: bytes[start..<position], as: UTF8.self)
+            if name == "mathbb" && peek() == 0x7B && peek(1) == 0x52 && peek(2) == 0x7D {
+                // `\mathbb{R}`: the real line, a value where a set is stated.
+                position += 3
+                emit(.command("reals"))
+                return
+            }
+            if (name == "quad" || name == "qquad") && depth == 0 && !lexemes.isEmpty {
+                // `x = 1 \quad y = 2`: wide space between two statements separates them like a comma,
+                // unless a unit follows (`12 \quad \text{cm}`), which `ClauseReader.clean` decides.
+                emit(.command("quad"))
+                return
+            }
             if Lexer.ignoredCommands.contains(name) {
                 // `\left.` and `\right.` are invisible delimiters.
                 if (name == "left" || name == "right") && peek() == 0x2E { position += 1 }
@@ -241,13 +264,14 @@ struct Lexer {
                 lexEnvironmentName(name)
                 return
             }
-            emit(.command(name))
-            if ["frac", "dfrac", "tfrac"].contains(name) && isDigit(peek()) && isDigit(peek(1)) {
-                // `\frac12`: TeX takes one digit per argument.
-                emit(.number(.exact(BigRational(Int(peek() - 0x30))), imaginary: false))
-                emit(.number(.exact(BigRational(Int(peek(1) - 0x30))), imaginary: false))
-                position += 2
+            if name == "langle" || name == "rangle" {
+                // `\langle 1, -2 \rangle` is a vector: a tuple.
+                depth = name == "langle" ? depth + 1 : max(0, depth - 1)
+                emit(.symbol(name == "langle" ? "(" : ")"))
+                return
             }
+            emit(.command(name))
+            if ["frac", "dfrac", "tfrac", "cfrac"].contains(name) { lexDigitArguments() }
         } else if position < bytes.count {
             let c = peek()
             position += 1
@@ -259,6 +283,17 @@ struct Lexer {
             case 0x5C: emit(.symbol(";"))  // \\ ends a matrix row
             default: emit(.command(String(UnicodeScalar(c))))
             }
+        }
+    }
+
+    /// `\frac12`, `\frac 59`, `\frac 3{4}`: TeX takes a bare argument one digit at a time.
+    private mutating func lexDigitArguments() {
+        for _ in 0..<2 {
+            var k = 0
+            while peek(k) == 0x20 { k += 1 }
+            guard isDigit(peek(k)) else { return }
+            emit(.number(.exact(BigRational(Int(peek(k) - 0x30))), imaginary: false))
+            position += k + 1
         }
     }
 
@@ -354,7 +389,7 @@ struct Lexer {
 
     static let ignoredCommands: Set<String> = [
         "left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr",
-        "displaystyle", "textstyle", "limits", "quad", "qquad", "mathrm", "mathbf", "mathit", "boldsymbol",
+        "displaystyle", "textstyle", "limits", "quad", "qquad", "mathbf", "boldsymbol",
         "bf", "rm", "it", "mathsf", "operatorname", "hline", "boxed", "fbox", "mathbb", "displaylimits",
         "nonumber", "notag", "cdotp", "ensuremath", "phantom", "strut", "middle",
     ]

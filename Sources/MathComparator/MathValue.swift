@@ -21,7 +21,7 @@ enum Function: String, Hashable, Sendable, CaseIterable {
     case sin, cos, tan, cot, sec, csc
     case asin, acos, atan, acot
     case sinh, cosh, tanh
-    case exp, ln, log, sqrt, abs, factorial, floor, ceiling, binomial, gamma
+    case exp, ln, log, sqrt, abs, factorial, floor, ceiling, binomial, gamma, mod
 }
 
 /// A scalar: a number, a constant, a variable, or arithmetic on them.
@@ -95,6 +95,16 @@ struct Interval: Hashable, Sendable {
     var upper: Expr
     var lowerClosed: Bool
     var upperClosed: Bool
+
+    /// The one point of a set of reals, `{a}` as `[a, a]`.
+    static func point(_ e: Expr) -> Interval {
+        Interval(lower: e, upper: e, lowerClosed: true, upperClosed: true)
+    }
+
+    static func point(_ element: MathValue) throws(ParseFailure) -> Interval {
+        guard case .scalar(let e) = element else { throw .unreadable }
+        return point(e)
+    }
 }
 
 enum QuantityUnit: String, Hashable, Sendable {
@@ -106,6 +116,8 @@ indirect enum MathValue: Hashable, Sendable {
     case scalar(Expr)
     /// `25\%`, `30^\circ`: compared against the bare number and its converted form.
     case quantity(Expr, QuantityUnit)
+    /// `500\,\mathrm{m}`, `9.8 m/s**2`: a number in a physical unit, converted through SI to compare.
+    case measure(Expr, PhysicalUnit)
     /// Ordered and fixed: `(1, 2)`, a Python tuple, a vector.
     case tuple([MathValue])
     /// Ordered, but what sympy's `solve` prints for a set of solutions, and what `[a, b]` may mean in LaTeX.
@@ -120,11 +132,16 @@ indirect enum MathValue: Hashable, Sendable {
     case solutions([MathValue])
     /// Named values: `x = 1, y = -2`, `{x: 1, y: -2}`.
     case assignments([Assignment])
+    /// A relation between expressions that is no set of one variable: `x < y` is `y - x > 0`.
+    case inequality(Expr, strict: Bool)
 }
 
 struct Assignment: Hashable, Sendable {
     var name: String
     var value: MathValue
+
+    /// The name as compared: `a_{37}` is printed `a37` as often as `a_37`.
+    var key: String { name.contains("_") ? String(name.filter { $0 != "_" }) : name }
 }
 
 // MARK: - Canonical rendering, used in Evidence
@@ -199,6 +216,7 @@ extension MathValue: CustomStringConvertible {
         switch self {
         case .scalar(let e): return e.description
         case .quantity(let e, let unit): return unit == .percent ? "\(e)%" : "\(e)°"
+        case .measure(let e, let unit): return "\(e) \(unit.symbol)"
         case .tuple(let items): return "(\(join(items)))"
         case .list(let items): return "[\(join(items))]"
         case .set(let items): return "{\(join(items))}"
@@ -208,6 +226,7 @@ extension MathValue: CustomStringConvertible {
         case .equation(let l, let r): return "\(l) = \(r)"
         case .solutions(let items): return items.map(\.description).joined(separator: " or ")
         case .assignments(let items): return items.map { "\($0.name) = \($0.value)" }.joined(separator: ", ")
+        case .inequality(let e, let strict): return "\(e) \(strict ? ">" : ">=") 0"
         }
     }
 }

@@ -44,9 +44,8 @@ enum PrintedValueParser {
         if looksLaTeX, let v = ClauseReader.read(line, dialect: .latex).value { return v }
         if let v = ClauseReader.read(line, dialect: .python).value { return v }
         if !looksLaTeX, let v = ClauseReader.read(line, dialect: .latex).value, isPlausibleLaTeXReading(v) { return v }
-        if let label = afterLabel(line) {
-            return readLine(label)
-        }
+        // `The final answer is 34. I hope it is correct.`: the last label may be in a later sentence.
+        if let label = afterLabel(line), let v = readLine(label) { return v }
         return valueInSentence(line)
     }
 
@@ -91,10 +90,12 @@ enum PrintedValueParser {
     }
 
     /// A number inside a sentence: the first place a value starts after which no other number follows.
-    private static func valueInSentence(_ line: Substring) -> MathValue? {
+    /// With `onlyNumber`, only in a sentence that holds one number.
+    static func valueInSentence(_ line: Substring, onlyNumber: Bool = false) -> MathValue? {
         // Each start is a parse: only sentence-sized lines are searched.
         guard line.utf8.count <= 400, let lexemes = Lexer.tokens(line, dialect: .python) else { return nil }
         let (cleaned, _) = ClauseReader.clean(lexemes)
+        if onlyNumber, cleaned.count(where: { if case .number = $0.token { true } else { false } }) != 1 { return nil }
         for start in cleaned.indices {
             guard startsValue(cleaned[start].token) else { continue }
             var parser = ExpressionParser(cleaned[start...], dialect: .python)

@@ -100,6 +100,10 @@ enum Evaluation {
                 k += 1
             }
             return power == x.numerator ? BigRational(k) : nil
+        case .mod:
+            // Python's and sympy's sign convention: the remainder takes the divisor's sign.
+            guard args.count == 2, let n = exact(args[1]), let q = x.divided(by: n) else { return nil }
+            return x - n * BigRational(q.floor)
         case .exp, .ln:
             return x.isZero && f == .exp ? .one : (x == .one && f == .ln ? .zero : nil)
         default:
@@ -213,9 +217,17 @@ enum Evaluation {
         case .ceiling: return real.map { ComplexValue($0.rounded(.up)) } ?? ComplexValue(Double.nan)
         case .factorial: return real.map { ComplexValue(Double.gamma($0 + 1)) } ?? ComplexValue(Double.nan)
         case .gamma: return real.map { ComplexValue(Double.gamma($0)) } ?? ComplexValue(Double.nan)
+        case .mod:
+            guard args.count == 2, let a = real, args[1].imaginary == 0, args[1].real != 0 else { return ComplexValue(Double.nan) }
+            let n = args[1].real
+            return ComplexValue(a - n * (a / n).rounded(.down))
         case .binomial:
             guard args.count == 2, let n = real, args[1].imaginary == 0 else { return ComplexValue(Double.nan) }
             let k = args[1].real
+            guard n == n.rounded(), k == k.rounded() else {
+                // A symbolic binomial at a sample point: the gamma form, signed (`n(n-1)/2` at any n).
+                return ComplexValue(Double.gamma(n + 1) / (Double.gamma(k + 1) * Double.gamma(n - k + 1)))
+            }
             return ComplexValue(Double.exp(Double.logGamma(n + 1) - Double.logGamma(k + 1) - Double.logGamma(n - k + 1)).rounded())
         }
     }

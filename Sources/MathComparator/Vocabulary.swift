@@ -38,6 +38,13 @@ enum LaTeXWords {
             || constants[run] != nil || greek.contains(run)
     }
 
+    /// Two-letter English words that start or glue sentences (`So, Anna pays …`); not `in`, `an`
+    /// or `it`, which are as often a unit or a product.
+    static let shortWords: Set<String> = [
+        "No", "no", "is", "Is", "if", "If", "of", "Of", "at", "At", "to", "To", "by", "By", "so", "So", "we", "We",
+        "It", "In", "As", "An", "On",
+    ]
+
     /// Words that join alternatives or clauses rather than multiply.
     static let connectives: Set<String> = ["or", "and", "OR", "AND", "Or", "And"]
 
@@ -46,13 +53,14 @@ enum LaTeXWords {
     /// A run of three or more letters with a vowel, that is no function, unit or known name,
     /// reads as English: `abc` as a product is rarer in a result than `Yes`, `undefined` or `even`.
     static func isProse(_ word: String) -> Bool {
-        if word.count < 3 { return ["No", "no", "is", "Is", "if", "of", "at", "to", "by"].contains(word) }
+        if word.count < 3 { return shortWords.contains(word) }
         if Units.names.contains(word) { return false }
         return word.contains { "aeiouAEIOU".contains($0) } || word.count > 4
     }
 }
 
-/// Unit words dropped after a number: they change nothing in the comparison.
+/// Words dropped after a number when no unit of `UnitTable` is read there (count nouns, currency,
+/// `units`): they change nothing in the comparison.
 enum Units {
     static let names: Set<String> = [
         "cm", "mm", "km", "nm", "um", "dm", "kg", "mg", "lb", "lbs", "oz", "ft", "yd", "mi", "in", "inch", "inches",
@@ -62,7 +70,7 @@ enum Units {
         "day", "days", "week", "weeks", "month", "months", "year", "years", "mph", "kph", "kmh", "rpm", "Hz", "kHz",
         "MHz", "GHz", "kW", "MW", "kJ", "kWh", "cal", "kcal", "mol", "atm", "Pa", "kPa", "psi", "dB", "eV",
         "units", "unit", "sq", "square", "cubic", "dollars", "dollar", "cents", "cent", "USD", "EUR", "euros",
-        "euro", "pounds", "pound", "deg", "degrees", "degree", "rad", "radians", "radian", "percent", "people",
+        "euro", "pounds", "pound", "deg", "degrees", "degree", "rad", "radians", "radian", "percent", "pct", "people",
         "students", "items", "ways", "times", "apples", "boxes", "books", "cars", "trees", "pages", "points",
         "marbles", "balls", "cookies", "candies", "tickets", "votes", "bags", "customers", "workers", "men",
         "women", "children", "persons", "m", "g", "s", "h", "L", "l", "K", "J", "N", "W", "V", "A", "C", "F",
@@ -86,7 +94,7 @@ enum PythonNames {
         "sec": .sec, "csc": .csc, "asin": .asin, "acos": .acos, "atan": .atan, "acot": .acot,
         "arcsin": .asin, "arccos": .acos, "arctan": .atan, "sinh": .sinh, "cosh": .cosh, "tanh": .tanh,
         "Abs": .abs, "abs": .abs, "fabs": .abs, "factorial": .factorial, "binomial": .binomial, "comb": .binomial,
-        "floor": .floor, "ceiling": .ceiling, "ceil": .ceiling, "gamma": .gamma, "log10": .log, "log2": .log,
+        "floor": .floor, "ceiling": .ceiling, "ceil": .ceiling, "gamma": .gamma, "log10": .log, "log2": .log, "Mod": .mod,
     ]
 
     /// Constructors whose one argument is the value itself.
@@ -99,12 +107,12 @@ enum PythonNames {
     static let collectionConstructors: Set<String> = [
         "Matrix", "ImmutableMatrix", "MutableDenseMatrix", "ImmutableDenseMatrix", "array", "Interval", "Interval.open",
         "Interval.Lopen", "Interval.Ropen", "FiniteSet", "Union", "EmptySet", "S.EmptySet", "set", "frozenset", "Eq",
-        "Tuple", "dict_values", "dict_keys", "matrix",
+        "Tuple", "dict_values", "dict_keys", "matrix", "Complement",
     ]
 
     /// Whether a printed identifier reads as a sympy symbol (`x`, `theta`, `x_1`, `a1`) rather than a word (`Done`, `True`).
     static func isVariableName(_ name: String) -> Bool {
-        name.count <= 2 || LaTeXWords.greek.contains(name) || name.contains { $0 == "_" || $0.isNumber }
+        (name.count <= 2 && !LaTeXWords.shortWords.contains(name)) || LaTeXWords.greek.contains(name) || name.contains { $0 == "_" || $0.isNumber }
     }
 
     /// The value of a call, with any `math.`/`np.`/`sympy.` prefix dropped.
@@ -165,15 +173,48 @@ enum PythonNames {
         case "EmptySet":
             return .set([])
         case "Union":
+            // `Union({-1}, Interval.Ropen(0, 7))`: a point is a closed interval of length zero.
             var parts: [Interval] = []
             for arg in args {
-                guard case .interval(let i) = arg else { throw .unreadable }
-                parts.append(i)
+                switch arg {
+                case .interval(let i): parts.append(i)
+                case .union(let more): parts += more
+                case .set(let points): parts += try points.map(Interval.point)
+                default: throw .unreadable
+                }
             }
             return .union(parts)
+        case "Complement":
+            // `Complement(Interval(-1, 4), {2})`: what sympy leaves of an interval without points.
+            guard args.count == 2, case .set(let points) = args[1] else { break }
+            let from: [Interval]
+            switch args[0] {
+            case .interval(let i): from = [i]
+            case .union(let parts): from = parts
+            default: throw .unreadable
+            }
+            var removed: [Expr] = []
+            for point in points {
+                guard case .scalar(let e) = point else { throw .unreadable }
+                removed.append(e)
+            }
+            guard let set = RealSet(from), let others = RealSet.excluding(removed) else { break }
+            return set.intersection(others).value
         case "Eq":
             guard allScalar, scalars.count == 2 else { break }
             return .equation(scalars[0], scalars[1])
+        case "Sum", "Product", "Integral":
+            // sympy's unevaluated `Sum(k**2, (k, 1, 10))`, `Integral(x, (x, 0, 1))`.
+            guard args.count == 2, case .scalar(let body) = args[0], case .tuple(let bounds) = args[1], bounds.count == 3,
+                  case .scalar(.variable(let x)) = bounds[0], case .scalar(let a) = bounds[1], case .scalar(let b) = bounds[2] else { break }
+            if name == "Integral" { return .scalar(try Operators.definiteIntegral(body, variable: x, from: a, to: b)) }
+            return .scalar(try Operators.series(name == "Sum" ? .sum : .product, body, index: x, from: a, to: b))
+        case "Derivative":
+            guard allScalar, scalars.count == 2, case .variable(let x) = scalars[1] else { break }
+            return .scalar(try Operators.derivative(scalars[0], x))
+        case "Limit":
+            guard allScalar, scalars.count == 3, case .variable(let x) = scalars[1] else { break }
+            return .scalar(try Operators.limit(scalars[0], variable: x, to: scalars[2]))
         default:
             break
         }

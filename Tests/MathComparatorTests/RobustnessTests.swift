@@ -100,6 +100,38 @@ struct RobustnessTests {
         #expect(verdict(quickly("\\{" + (1...500).reversed().map { "\\frac{\($0)}{7}" }.joined(separator: ", ") + "\\}", fractions)) == "correct")
     }
 
+    /// Sums, products, derivatives and units past their caps are refused with a reason, not computed.
+    @Test func operatorsAndUnitsStayBounded() {
+        let refused = [
+            "\\sum_{k=1}^{100000} k", "\\prod_{k=1}^{5000} k!", "\\sum_{k=1}^{3000} k!",
+            "\\sum_{i=1}^{2000} \\sum_{j=1}^{2000} i j", "\\sum_{k=-9223372036854775808}^{9223372036854775807} k",
+        ]
+        for text in refused {
+            guard case .noExpectedValue(let reason) = comparator.compare(result: text, expression: "", printed: "1") else {
+                Issue.record("\(text) must be refused")
+                continue
+            }
+            #expect(reason.contains("refused"), "\(text): \(reason)")
+        }
+        let product = (0..<600).map { _ in "x" }.joined(separator: " \\cdot ")
+        #expect(verdict(comparator.compare(result: "\\frac{d}{dx}(" + product + ")", expression: "", printed: "1")) == "unverifiable")
+        let manyUnits = "5\\,\\mathrm{" + String(repeating: "m^{9}\\,", count: 400) + "}"
+        _ = comparator.compare(result: manyUnits, expression: "", printed: "5 m")
+        _ = comparator.compare(result: "5", expression: "", printed: "5 " + String(repeating: "km*", count: 3_000) + "s")
+        #expect(verdict(comparator.compare(result: "\\prod_{k=1}^{100} k", expression: "", printed: "93326215443944152681699238856266700490715968264381621468592963895217599993229915608941463976156518286253697920827223758251185210916864000000000000000000000000")) == "correct")
+    }
+
+    /// Hundreds of sympy conditions joined by `|` or `&` are read as one set (no timing: the suite's limit catches a hang).
+    @Test func longConditions() {
+        let points = (0..<700).map { "Eq(x, \($0))" }.joined(separator: " | ")
+        let expected = "\\{" + (0..<700).reversed().map(String.init).joined(separator: ", ") + "\\}"
+        #expect(verdict(comparator.compare(result: expected, expression: "", printed: points)) == "correct")
+        let excluded = (0..<700).map { "Ne(x, \($0))" }.joined(separator: " & ")
+        #expect(verdict(comparator.compare(result: "(-\\infty, 0)", expression: "", printed: excluded)) == "wrong")
+        let pieces = (0..<300).map { "((\($0) < x) & (x < \($0).5))" }.joined(separator: " | ")
+        #expect(verdict(comparator.compare(result: "(0, 0.5)", expression: "", printed: pieces)) == "wrong")
+    }
+
     @Test func pathologicalSymbolic() {
         let long = (0..<400).map { "x^{\($0)}" }.joined(separator: " + ")
         quickly(long, "x")
