@@ -58,13 +58,21 @@ enum vs_child_exit {
     VS_EXIT_SETUP_FAILED = 123,
 };
 
+/* How the runner tells the server its verdict (interpreter.c, reaper.c): a system call no
+ * kernel defines and the policy does not allow, so that with seccomp it reaches the server
+ * through the child's listener, with the magic and an enum vs_child_exit as arguments. */
+#define VS_VERDICT_SYSCALL 1019
+#define VS_VERDICT_MAGIC 0x56455244 /* "VERD" */
+
 /* child.c: the ordered sequence; on failure reports through VS_CHILD_STATUS_FD and _exits. */
 void vs_confine_child(const struct vs_confinement *c, const struct vs_request *req,
                       int stdout_fd, int stderr_fd, int status_fd, pid_t server_pid);
 
 /* The server's side of the status socket: the child's report and, if confined, its listener
- * (-1 without seccomp). Returns 1 confined, 0 setup failed (`failure` filled), -1 no report. */
-int vs_receive_child_status(int status_fd, struct vs_child_status *failure, int *listener);
+ * (-1 without seccomp). Returns 1 confined, 0 setup failed (`failure` filled), -1 no report (the
+ * child closed the socket), -2 none by `deadline_ns` (CLOCK_MONOTONIC). */
+int vs_receive_child_status(int status_fd, uint64_t deadline_ns, struct vs_child_status *failure,
+                            int *listener);
 
 /* limits.c */
 int vs_apply_rlimits(const struct vs_request *req, const char **step);

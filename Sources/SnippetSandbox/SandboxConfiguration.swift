@@ -23,6 +23,10 @@ public struct SandboxConfiguration: Sendable, Hashable {
     /// everything else. As root the folder is a small tmpfs inside the server's private root,
     /// and this is not used.
     public var scratchRoot: String
+    /// Digits Python may convert between `int` and `str` (`sys.set_int_max_str_digits`). Default
+    /// 0, no limit: `str(2**20000)` works as a mathematician expects, and the CPU limit bounds
+    /// what a huge conversion costs. 4300 restores Python's own guard; otherwise at least 640.
+    public var intMaxStrDigits: Int
 
     public static let defaultPreload = [
         "math", "cmath", "fractions", "decimal", "itertools", "functools", "statistics",
@@ -36,7 +40,8 @@ public struct SandboxConfiguration: Sendable, Hashable {
         limits: SandboxLimits = .default,
         acceptMissing: Set<Protection> = [],
         serverExecutable: String? = nil,
-        scratchRoot: String = "/var/tmp"
+        scratchRoot: String = "/var/tmp",
+        intMaxStrDigits: Int = 0
     ) {
         self.servers = max(1, servers)
         self.preload = preload
@@ -45,6 +50,7 @@ public struct SandboxConfiguration: Sendable, Hashable {
         self.acceptMissing = acceptMissing
         self.serverExecutable = serverExecutable
         self.scratchRoot = scratchRoot
+        self.intMaxStrDigits = intMaxStrDigits
     }
 
     /// One server per core the process may run on.

@@ -31,7 +31,7 @@ public final class ServerPool: Sendable {
         signal(SIGPIPE, SIG_IGN)
         let executable = try Self.locateServer(configuration.serverExecutable)
         let routing = Routing(preload: configuration.preload, enabled: configuration.routeByImports)
-        var common = ["--scratch-root", configuration.scratchRoot]
+        var common = ["--scratch-root", configuration.scratchRoot, "--int-max-str-digits", "\(configuration.intMaxStrDigits)"]
         if !configuration.acceptMissing.isEmpty {
             common += ["--accept-missing", configuration.acceptMissing.map(\.rawValue).sorted().joined(separator: ",")]
         }

@@ -48,7 +48,8 @@ struct VerifySnippets: AsyncParsableCommand {
     func run() async throws {
         let job = output.job(input: input)
         try job.checkFiles(summary: output.summaryJSON)
-        let configuration = pool.configuration(limits: limits.sandboxLimits)
+        var configuration = pool.configuration(limits: limits.sandboxLimits)
+        configuration.intMaxStrDigits = limits.intMaxStrDigits
         let reporter = ProgressReporter()
         reporter.starting(servers: configuration.servers)
         let sandbox: ServerPool
