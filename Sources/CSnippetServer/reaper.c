@@ -59,14 +59,15 @@ static int reserve(struct vs_capture *buf, size_t capacity) {
     return 0;
 }
 
-/* A socket pair for the child's status report (a pipe cannot carry a descriptor), both ends at
- * 10 and above. */
+/* A socket pair for the child's status report and the server's answer, both ends at 10 and
+ * above. */
 static int high_socketpair(int fds[2]) {
     int raw[2];
     return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, raw) != 0 ? -errno : move_high(raw, fds);
 }
 
-int vs_receive_child_status(int status_fd, uint64_t deadline_ns, struct vs_child_status *st, int *listener) {
+int vs_receive_child_status(int status_fd, int pidfd, uint64_t deadline_ns, struct vs_child_status *st,
+                            int *listener) {
     *listener = -1;
     for (;;) {
         uint64_t now = now_ns();
@@ -76,22 +77,20 @@ int vs_receive_child_status(int status_fd, uint64_t deadline_ns, struct vs_child
         if (ready > 0) break;
         if (ready < 0 && errno != EINTR) return -1;
     }
-    struct iovec iov = {.iov_base = st, .iov_len = sizeof *st};
-    union {
-        struct cmsghdr header;
-        char space[CMSG_SPACE(sizeof(int))];
-    } control = {0};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space,
-                         .msg_controllen = sizeof control.space};
     ssize_t n;
-    while ((n = recvmsg(status_fd, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+    while ((n = recv(status_fd, st, sizeof *st, 0)) < 0 && errno == EINTR) {
     }
     if (n != (ssize_t)sizeof *st) return -1;
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-    if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-        memcpy(listener, CMSG_DATA(cm), sizeof(int));
     st->step[sizeof st->step - 1] = '\0';
-    return st->confined == 1 ? 1 : 0;
+    if (st->confined != 1) return 0;
+    if (st->listener >= 0) {
+        /* Answered whether or not the copy worked: without one the caller kills the child. */
+        *listener = pidfd >= 0 ? (int)syscall(SYS_pidfd_getfd, pidfd, st->listener, 0) : -1;
+        if (*listener < 0) PLOG_E("pidfd_getfd(seccomp listener)");
+        char taken = 1;
+        (void)!send(status_fd, &taken, 1, MSG_NOSIGNAL);
+    }
+    return 1;
 }
 
 /* Appends what is readable now. Returns 1 at end of file, -1 when the cap was passed (what
@@ -328,7 +327,7 @@ int vs_run_request(const struct vs_confinement *c, const struct vs_request *req,
     /* The child reports before any snippet code runs (or dies trying, which ends the read); one
      * that does neither within the wall-clock limit is killed. */
     struct vs_child_status status_report = {0};
-    int setup = vs_receive_child_status(status[0], start + req->wall_ms * 1000000u, &status_report, &w.listener);
+    int setup = vs_receive_child_status(status[0], w.pidfd, start + req->wall_ms * 1000000u, &status_report, &w.listener);
     close(status[0]);
     if (setup < 0) kill_group(pid);
     if (setup == 1 && c->protections & VS_PROTECT_SECCOMP && w.listener < 0) {
