@@ -2,8 +2,6 @@
  * one step per line, seccomp last. A failed step is reported to the server, never run past. */
 #include <signal.h>
 #include <stdio.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -21,29 +19,23 @@ static _Noreturn void report_and_exit(int status_fd, const char *step, int error
     _exit(VS_EXIT_SETUP_FAILED);
 }
 
-/* Tells the server the child is confined and hands it the seccomp listener (SCM_RIGHTS), so
- * that every refused call is answered and recorded by the server. The child keeps no copy. */
+/* Tells the server the child is confined and where its seccomp listener is; the server takes
+ * its own copy (pidfd_getfd) and answers, and only then does the child close it, so that every
+ * refused call is answered and recorded by the server. Not SCM_RIGHTS: a descriptor in flight
+ * counts against a per-user limit (the sender's RLIMIT_NOFILE) that any other child of the
+ * sandbox user can fill by keeping descriptors in flight, failing its neighbours' handover. */
 static int hand_over_listener(int status_fd, int listener, const char **step) {
-    struct vs_child_status st = {.confined = 1};
-    struct iovec iov = {.iov_base = &st, .iov_len = sizeof st};
-    union {
-        struct cmsghdr header;
-        char space[CMSG_SPACE(sizeof(int))];
-    } control = {0};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-    if (listener >= 0) {
-        msg.msg_control = control.space;
-        msg.msg_controllen = sizeof control.space;
-        struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-        cm->cmsg_level = SOL_SOCKET;
-        cm->cmsg_type = SCM_RIGHTS;
-        cm->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(cm), &listener, sizeof(int));
+    struct vs_child_status st = {.confined = 1, .listener = listener};
+    *step = "write(confined)";
+    if (write(status_fd, &st, sizeof st) != (ssize_t)sizeof st) return -EIO;
+    if (listener < 0) return 0;
+    *step = "read(seccomp listener taken)";
+    char taken;
+    ssize_t n;
+    while ((n = read(status_fd, &taken, 1)) < 0 && errno == EINTR) {
     }
-    *step = "sendmsg(seccomp listener)";
-    ssize_t n = sendmsg(status_fd, &msg, MSG_NOSIGNAL);
-    if (listener >= 0) close(listener);
-    return n == (ssize_t)sizeof st ? 0 : -EIO;
+    close(listener);
+    return n == 1 ? 0 : -EIO;
 }
 
 #define RETURN_ON_FAILURE(call)                                           \

@@ -41,12 +41,13 @@ struct vs_confinement {
 };
 
 /* What a child sends the server on its status socket before any snippet code runs: either the
- * step that failed (then it exits VS_EXIT_SETUP_FAILED), or that it is confined, with its
- * seccomp listener attached as SCM_RIGHTS. */
+ * step that failed (then it exits VS_EXIT_SETUP_FAILED), or that it is confined and where its
+ * seccomp listener is (the server copies it with pidfd_getfd, then sends one byte back). */
 struct vs_child_status {
-    int32_t confined; /* 1: confined, listener attached; 0: `step` failed with `error` */
+    int32_t confined; /* 1: confined; 0: `step` failed with `error` */
     int32_t error;    /* errno */
-    char step[56];    /* the call that failed, e.g. "setrlimit(RLIMIT_AS)" */
+    int32_t listener; /* confined: the child's seccomp listener descriptor, -1 without seccomp */
+    char step[52];    /* the call that failed, e.g. "setrlimit(RLIMIT_AS)" */
 };
 
 /* Exit statuses the child's runner uses to say how the snippet ended (interpreter.c). */
@@ -58,13 +59,22 @@ enum vs_child_exit {
     VS_EXIT_SETUP_FAILED = 123,
 };
 
+/* How the runner tells the server its verdict (interpreter.c, reaper.c): a system call no
+ * kernel defines and the policy does not allow, so that with seccomp it reaches the server
+ * through the child's listener, with the magic and an enum vs_child_exit as arguments. */
+#define VS_VERDICT_SYSCALL 1019
+#define VS_VERDICT_MAGIC 0x56455244 /* "VERD" */
+
 /* child.c: the ordered sequence; on failure reports through VS_CHILD_STATUS_FD and _exits. */
 void vs_confine_child(const struct vs_confinement *c, const struct vs_request *req,
                       int stdout_fd, int stderr_fd, int status_fd, pid_t server_pid);
 
-/* The server's side of the status socket: the child's report and, if confined, its listener
- * (-1 without seccomp). Returns 1 confined, 0 setup failed (`failure` filled), -1 no report. */
-int vs_receive_child_status(int status_fd, struct vs_child_status *failure, int *listener);
+/* The server's side of the status socket: the child's report and, if confined, a copy of its
+ * listener taken through `pidfd` (-1 without seccomp, or if it could not be taken). Returns 1
+ * confined, 0 setup failed (`failure` filled), -1 no report (the child closed the socket), -2
+ * none by `deadline_ns` (CLOCK_MONOTONIC). */
+int vs_receive_child_status(int status_fd, int pidfd, uint64_t deadline_ns, struct vs_child_status *failure,
+                            int *listener);
 
 /* limits.c */
 int vs_apply_rlimits(const struct vs_request *req, const char **step);

@@ -59,40 +59,48 @@ static int reserve(struct vs_capture *buf, size_t capacity) {
     return 0;
 }
 
-/* A socket pair for the child's status report (a pipe cannot carry a descriptor), both ends at
- * 10 and above. */
+/* A socket pair for the child's status report and the server's answer, both ends at 10 and
+ * above. */
 static int high_socketpair(int fds[2]) {
     int raw[2];
     return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, raw) != 0 ? -errno : move_high(raw, fds);
 }
 
-int vs_receive_child_status(int status_fd, struct vs_child_status *st, int *listener) {
+int vs_receive_child_status(int status_fd, int pidfd, uint64_t deadline_ns, struct vs_child_status *st,
+                            int *listener) {
     *listener = -1;
-    struct iovec iov = {.iov_base = st, .iov_len = sizeof *st};
-    union {
-        struct cmsghdr header;
-        char space[CMSG_SPACE(sizeof(int))];
-    } control = {0};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space,
-                         .msg_controllen = sizeof control.space};
+    for (;;) {
+        uint64_t now = now_ns();
+        if (now >= deadline_ns) return -2;
+        struct pollfd pfd = {.fd = status_fd, .events = POLLIN};
+        int ready = poll(&pfd, 1, (int)((deadline_ns - now + 999999u) / 1000000u));
+        if (ready > 0) break;
+        if (ready < 0 && errno != EINTR) return -1;
+    }
     ssize_t n;
-    while ((n = recvmsg(status_fd, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+    while ((n = recv(status_fd, st, sizeof *st, 0)) < 0 && errno == EINTR) {
     }
     if (n != (ssize_t)sizeof *st) return -1;
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-    if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-        memcpy(listener, CMSG_DATA(cm), sizeof(int));
     st->step[sizeof st->step - 1] = '\0';
-    return st->confined == 1 ? 1 : 0;
+    if (st->confined != 1) return 0;
+    if (st->listener >= 0) {
+        /* Answered whether or not the copy worked: without one the caller kills the child. */
+        *listener = pidfd >= 0 ? (int)syscall(SYS_pidfd_getfd, pidfd, st->listener, 0) : -1;
+        if (*listener < 0) PLOG_E("pidfd_getfd(seccomp listener)");
+        char taken = 1;
+        (void)!send(status_fd, &taken, 1, MSG_NOSIGNAL);
+    }
+    return 1;
 }
 
 /* Appends what is readable now. Returns 1 at end of file, -1 when the cap was passed (what
- * fits is kept), 0 otherwise. */
+ * fits is kept), -2 when the buffer could not grow (the server's failure, not the snippet's),
+ * 0 otherwise. */
 static int drain(int fd, struct vs_capture *buf, size_t cap) {
     for (;;) {
         if (buf->capacity - buf->length < 65536 &&
             reserve(buf, buf->capacity ? buf->capacity * 2 : 65536 * 2) != 0)
-            return -1;
+            return -2;
         ssize_t n = read(fd, buf->data + buf->length, buf->capacity - buf->length);
         if (n == 0) return 1;
         if (n < 0) return (errno == EAGAIN || errno == EINTR) ? 0 : 1;
@@ -113,10 +121,18 @@ struct watch {
     int out_fd, err_fd, pidfd;
     int listener; /* the child's seccomp listener, -1 once closed or without seccomp */
     bool killed_wall, killed_output;
+    bool capture_failed; /* the server could not grow a capture buffer: it killed the child */
+    int32_t verdict;     /* the runner's report (VS_VERDICT_SYSCALL), 0 until one came */
     uint32_t violations;
     int32_t first_syscall;
     uint32_t first_arch;
 };
+
+static bool is_verdict(const struct seccomp_notif *req) {
+    uint64_t kind = req->data.args[1];
+    return req->data.nr == VS_VERDICT_SYSCALL && req->data.args[0] == VS_VERDICT_MAGIC &&
+           (kind == VS_EXIT_EXCEPTION || kind == VS_EXIT_SYNTAX_ERROR || kind == VS_EXIT_MEMORY_ERROR);
+}
 
 /* Answers one refused call with EPERM and records it: the call never runs, ordinary code sees a
  * PermissionError, and the first one is named in the outcome. */
@@ -130,11 +146,16 @@ static void answer_notification(struct watch *w) {
         }
         return;
     }
-    if (w->violations++ == 0) {
+    struct seccomp_notif_resp resp = {.id = req.id, .error = -EPERM};
+    if (is_verdict(&req)) {
+        /* The first one stands: a snippet that reports a failure of its own only harms itself,
+         * and nothing can take back the runner's. */
+        if (w->verdict == 0) w->verdict = (int32_t)req.data.args[1];
+        resp.error = 0;
+    } else if (w->violations++ == 0) {
         w->first_syscall = req.data.nr;
         w->first_arch = req.data.arch;
     }
-    struct seccomp_notif_resp resp = {.id = req.id, .error = -EPERM};
     (void)ioctl(w->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp); /* ENOENT: the caller died */
 }
 
@@ -157,7 +178,7 @@ static void watch_child(pid_t pid, struct watch *w, const struct vs_request *req
             /* Pipes normally reach end of file as the child dies; bound the wait anyway. */
             if (now > exited_at + 1000000000u) return;
             timeout_ms = (int)((exited_at + 1000000000u - now) / 1000000u) + 1;
-        } else if (!w->killed_wall && !w->killed_output) {
+        } else if (!w->killed_wall && !w->killed_output && !w->capture_failed) {
             if (now >= deadline) {
                 kill_group(pid);
                 w->killed_wall = true;
@@ -176,7 +197,11 @@ static void watch_child(pid_t pid, struct watch *w, const struct vs_request *req
         for (int i = 0; i < 2; i++) {
             if (*ends[i] < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
             int rc = drain(*ends[i], bufs[i], req->output_bytes);
-            if (rc < 0 && !w->killed_output && !w->killed_wall) {
+            if (rc == -2 && !w->capture_failed) {
+                PLOG_E("mmap(capture buffer)");
+                kill_group(pid);
+                w->capture_failed = true;
+            } else if (rc == -1 && !w->killed_output && !w->killed_wall) {
                 /* Blocks an output flood: stop at the cap instead of buffering gigabytes. */
                 kill_group(pid);
                 w->killed_output = true;
@@ -199,27 +224,53 @@ static void watch_child(pid_t pid, struct watch *w, const struct vs_request *req
     }
 }
 
+static void sandbox_error(struct vs_result *r, int error, const char *what) {
+    r->header.outcome = VS_OUTCOME_SETUP_FAILED;
+    r->header.detail = error;
+    snprintf(r->note, sizeof r->note, "%s", what);
+}
+
+static enum vs_outcome verdict_outcome(int32_t verdict) {
+    switch (verdict) {
+    case VS_EXIT_SYNTAX_ERROR: return VS_OUTCOME_SYNTAX_ERROR;
+    case VS_EXIT_MEMORY_ERROR: return VS_OUTCOME_MEMORY_LIMIT;
+    default: return VS_OUTCOME_EXCEPTION;
+    }
+}
+
+/* First what the snippet cannot forge or take back (setup, the server's own failure, refused
+ * calls, the CPU it used, the runner's reported verdict), then the server's kills, then how the
+ * child ended. */
 static void classify(int wstatus, const struct watch *w, const struct vs_request *req,
                      int setup, const struct vs_child_status *status, struct vs_result *r) {
     struct vs_response *h = &r->header;
     if (setup == 0) {
-        h->outcome = VS_OUTCOME_SETUP_FAILED;
-        h->detail = status->error;
-        snprintf(r->note, sizeof r->note, "%s", status->step);
+        sandbox_error(r, status->error, status->step);
+    } else if (setup == -2) {
+        sandbox_error(r, ETIMEDOUT, "reporting to the server (the child never did)");
+    } else if (setup < 0) {
+        sandbox_error(r, EPIPE, "reporting to the server (the child ended first)");
+    } else if (w->capture_failed) {
+        sandbox_error(r, ENOMEM, "fork server: growing a capture buffer");
     } else if (w->violations > 0) {
         h->outcome = VS_OUTCOME_VIOLATION;
         h->detail = w->first_syscall;
         vs_syscall_name(w->first_syscall, w->first_arch, r->note, sizeof r->note);
+    } else if (h->cpu_ns >= req->cpu_seconds * 1000000000u ||
+               (WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGXCPU)) {
+        /* Reached its CPU limit, whether it then caught SIGXCPU and went on or not. */
+        h->outcome = VS_OUTCOME_TIMEOUT_CPU;
+    } else if (w->verdict != 0) {
+        /* Whatever happened after the runner reported (an exit from the exception's __str__, a
+         * hang in an atexit hook), the snippet's own failure is the outcome. */
+        h->outcome = verdict_outcome(w->verdict);
     } else if (w->killed_output) {
         h->outcome = VS_OUTCOME_OUTPUT_LIMIT;
     } else if (w->killed_wall) {
         h->outcome = VS_OUTCOME_TIMEOUT_WALL;
     } else if (WIFSIGNALED(wstatus)) {
         int sig = WTERMSIG(wstatus);
-        bool cpu_spent = h->cpu_ns >= req->cpu_seconds * 1000000000u;
-        if (sig == SIGXCPU || (sig == SIGKILL && cpu_spent)) {
-            h->outcome = VS_OUTCOME_TIMEOUT_CPU;
-        } else if (sig == SIGSYS) {
+        if (sig == SIGSYS) {
             /* Killed by the filter itself: a system call of another ABI (i386, x32). */
             h->outcome = VS_OUTCOME_VIOLATION;
             h->detail = -1;
@@ -273,10 +324,12 @@ int vs_run_request(const struct vs_confinement *c, const struct vs_request *req,
                       .pidfd = (int)syscall(SYS_pidfd_open, pid, 0)};
     fcntl(out[0], F_SETFL, O_NONBLOCK);
     fcntl(err[0], F_SETFL, O_NONBLOCK);
-    /* The child reports before any snippet code runs (or dies trying, which ends the read). */
+    /* The child reports before any snippet code runs (or dies trying, which ends the read); one
+     * that does neither within the wall-clock limit is killed. */
     struct vs_child_status status_report = {0};
-    int setup = vs_receive_child_status(status[0], &status_report, &w.listener);
+    int setup = vs_receive_child_status(status[0], w.pidfd, start + req->wall_ms * 1000000u, &status_report, &w.listener);
     close(status[0]);
+    if (setup < 0) kill_group(pid);
     if (setup == 1 && c->protections & VS_PROTECT_SECCOMP && w.listener < 0) {
         /* Confined without a listener to answer its refused calls: never run it. */
         kill_group(pid);

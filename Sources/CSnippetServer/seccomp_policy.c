@@ -243,6 +243,7 @@ const char *vs_syscall_name(int32_t nr, uint32_t arch, char *buf, size_t len) {
     char *name = seccomp_syscall_resolve_num_arch(arch ? arch : SCMP_ARCH_NATIVE, nr);
     if (name) {
         snprintf(buf, len, "%s", name);
+        explicit_bzero(name, strlen(name)); /* which call a snippet made must not stay in the heap */
         free(name);
     } else {
         snprintf(buf, len, "syscall %d", nr);
