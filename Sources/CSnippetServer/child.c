@@ -3,7 +3,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -21,29 +20,29 @@ static _Noreturn void report_and_exit(int status_fd, const char *step, int error
     _exit(VS_EXIT_SETUP_FAILED);
 }
 
-/* Tells the server the child is confined and hands it the seccomp listener (SCM_RIGHTS), so
- * that every refused call is answered and recorded by the server. The child keeps no copy. */
+/* Tells the server the child is confined and which number its seccomp listener has, then waits
+ * until the server has copied it (pidfd_getfd), so that every refused call is answered and
+ * recorded by the server. The child keeps no copy. */
 static int hand_over_listener(int status_fd, int listener, const char **step) {
-    struct vs_child_status st = {.confined = 1};
-    struct iovec iov = {.iov_base = &st, .iov_len = sizeof st};
-    union {
-        struct cmsghdr header;
-        char space[CMSG_SPACE(sizeof(int))];
-    } control = {0};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-    if (listener >= 0) {
-        msg.msg_control = control.space;
-        msg.msg_controllen = sizeof control.space;
-        struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-        cm->cmsg_level = SOL_SOCKET;
-        cm->cmsg_type = SCM_RIGHTS;
-        cm->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(cm), &listener, sizeof(int));
-    }
-    *step = "sendmsg(seccomp listener)";
-    ssize_t n = sendmsg(status_fd, &msg, MSG_NOSIGNAL);
+    struct vs_child_status st = {.confined = 1, .listener = listener};
+    *step = "write(confined)";
+    if (write(status_fd, &st, sizeof st) != (ssize_t)sizeof st) return -EIO;
+    char copied = 0;
+    *step = "read(listener copied)";
+    ssize_t n = read(status_fd, &copied, 1);
     if (listener >= 0) close(listener);
-    return n == (ssize_t)sizeof st ? 0 : -EIO;
+    return n == 1 && copied == 1 ? 0 : -EIO;
+}
+
+/* The refusal record's bounds (VS_RECORD_OPENING). The server answers the opening one with 0;
+ * it never answers the closing one, it kills the child. */
+static int open_record(const char **step) {
+    *step = "seccomp(opening record)";
+    return syscall(SYS_seccomp, VS_RECORD_OPENING, 0, NULL) == 0 ? 0 : -EPROTO;
+}
+
+void vs_close_record(int runner_status) {
+    syscall(SYS_seccomp, VS_RECORD_CLOSING, (unsigned)runner_status, NULL);
 }
 
 #define RETURN_ON_FAILURE(call)                                           \
@@ -82,16 +81,18 @@ void vs_confine_child(const struct vs_confinement *c, const struct vs_request *r
     /* Until this works there is no way to report; the exit status alone then says setup failed. */
     if (dup2(status_fd, VS_CHILD_STATUS_FD) < 0) report_and_exit(status_fd, step, errno);
 
-    /* Own process group: the server's wall-clock kill reaches the whole child and nothing else. */
-    RETURN_ON_FAILURE(checked(setpgid(0, 0), &step, "setpgid"));
+    /* Own session, so own process group: the server's wall-clock kill reaches the whole child
+     * and nothing else. The session also gets its own scheduler autogroup (where the kernel has
+     * them), so the CPU is shared fairly between concurrent children however many threads each
+     * runs: one with 60 busy threads cannot starve its neighbour into a wall-clock timeout. */
+    step = "setsid";
+    if (setsid() < 0) report_and_exit(VS_CHILD_STATUS_FD, step, errno);
     RETURN_ON_FAILURE(arrange_descriptors(stdout_fd, stderr_fd, c->landlock_ruleset_fd, &step));
     /* The environment needs no step: the server cleared its own before loading Python, so the
      * child inherits only the fixed, secret-free variables the server set (server.c). */
     if (c->protections & VS_PROTECT_RLIMITS) RETURN_ON_FAILURE(vs_apply_rlimits(req, &step));
-    if (c->privileges == VS_DROP_TO_NOBODY) RETURN_ON_FAILURE(vs_drop_privileges(&step));
+    if (c->privileges == VS_DROP_TO_CHILD_UID) RETURN_ON_FAILURE(vs_drop_privileges(c->child_uid, &step));
     if (c->privileges == VS_DROP_CAPABILITIES) RETURN_ON_FAILURE(vs_drop_capabilities(&step));
-    /* Not dumpable: blocks ptrace and /proc/<pid>/mem from any other process of the same user. */
-    RETURN_ON_FAILURE(checked(prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), &step, "prctl(PR_SET_DUMPABLE)"));
     /* After the uid change, which clears it: the child dies with its server. */
     RETURN_ON_FAILURE(checked(prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0), &step, "prctl(PR_SET_PDEATHSIG)"));
     if (getppid() != server_pid) report_and_exit(VS_CHILD_STATUS_FD, "getppid: server gone", ESRCH);
@@ -107,5 +108,10 @@ void vs_confine_child(const struct vs_confinement *c, const struct vs_request *r
         if (listener < 0) report_and_exit(VS_CHILD_STATUS_FD, step, -listener);
     }
     RETURN_ON_FAILURE(hand_over_listener(VS_CHILD_STATUS_FD, listener, &step));
+    if (listener >= 0) RETURN_ON_FAILURE(open_record(&step));
+    /* Not dumpable: blocks ptrace and /proc/<pid>/mem from any other process of the same user.
+     * Only now: a server of the same user (no privileges to drop) could not copy the listener
+     * of a child that is not dumpable. The filter allows exactly this prctl. */
+    RETURN_ON_FAILURE(checked(prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), &step, "prctl(PR_SET_DUMPABLE)"));
     close(VS_CHILD_STATUS_FD);
 }

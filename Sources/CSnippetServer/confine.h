@@ -11,9 +11,18 @@
 
 #include "snippet_protocol.h"
 
-/* The id a root server drops its children to: nobody/nogroup on Debian. */
-#define VS_SANDBOX_UID 65534
+/* The group a root server drops its children to: nogroup on Debian. */
 #define VS_SANDBOX_GID 65534
+
+/* The uids a root server drops its children to, one of its own for every child: the kernel
+ * counts threads (RLIMIT_NPROC), queued signals (RLIMIT_SIGPENDING), descriptors in flight in
+ * Unix sockets and the like per user, so children sharing one uid could exhaust each other's.
+ * VS_CHILD_UID_BASE + (server pid << 8) + (child counter mod 256): distinct for every live
+ * server (pids stay below 2^22), repeating only after 256 children of the same server, far above
+ * the ids Debian hands out (system, human and systemd's dynamic users stay below 2^16) and below
+ * 2^31 for tools that read uids as signed. */
+#define VS_CHILD_UID_BASE 0x40000000u
+#define VS_CHILD_UID_SPAN 0x40000000u
 
 /* Descriptors a child keeps while it confines itself; everything above is closed first. */
 #define VS_CHILD_STATUS_FD 3   /* the child's end of the status socket, closed once confined */
@@ -28,7 +37,7 @@ struct vs_seccomp_program {
 /* What a child gives up before anything else is restricted (privileges.c). */
 enum vs_privilege_drop {
     VS_KEEP_USER,         /* the server runs as an ordinary user: nothing to give up */
-    VS_DROP_TO_NOBODY,    /* the server runs as root: groups, gid and uid become 65534 */
+    VS_DROP_TO_CHILD_UID, /* the server runs as root: no groups, gid 65534, a uid of the child's own */
     VS_DROP_CAPABILITIES, /* root of the server's own user namespace: every capability goes */
 };
 
@@ -36,18 +45,36 @@ enum vs_privilege_drop {
 struct vs_confinement {
     uint32_t protections;      /* enum vs_protection bits to apply */
     enum vs_privilege_drop privileges;
+    uid_t child_uid;           /* VS_DROP_TO_CHILD_UID: the uid of the next child (vs_child_uid) */
     int landlock_ruleset_fd;   /* -1 when Landlock is not applied */
     struct vs_seccomp_program seccomp;
 };
 
 /* What a child sends the server on its status socket before any snippet code runs: either the
- * step that failed (then it exits VS_EXIT_SETUP_FAILED), or that it is confined, with its
- * seccomp listener attached as SCM_RIGHTS. */
+ * step that failed (then it exits VS_EXIT_SETUP_FAILED), or that it is confined, with the number
+ * of its seccomp listener, which the server copies with pidfd_getfd. No descriptor travels as
+ * SCM_RIGHTS: the kernel caps descriptors in flight per user, and a snippet beside it could have
+ * used that cap up. */
 struct vs_child_status {
-    int32_t confined; /* 1: confined, listener attached; 0: `step` failed with `error` */
+    int32_t confined; /* 1: confined; 0: `step` failed with `error` */
     int32_t error;    /* errno */
-    char step[56];    /* the call that failed, e.g. "setrlimit(RLIMIT_AS)" */
+    int32_t listener; /* confined: the listener's number in the child, -1 without seccomp */
+    char step[52];    /* the call that failed, e.g. "setrlimit(RLIMIT_AS)" */
 };
+
+/* The refusal record's bounds. Notification ids of one filter are consecutive, so a refused call
+ * that a signal took out of its wait before the server read it (it returns EINTR, and the server
+ * never sees it) leaves a gap in the ids the server received: the child makes an opening record
+ * right after the hand-over and its runner a closing one carrying the runner's verdict, both
+ * refused calls the server recognises (seccomp() with these first arguments). The server
+ * answers the opening one, kills the child at the closing one (nothing runs after it), and
+ * counts the ids between. A snippet can make them too: a forged opening one is one more
+ * violation, a forged closing one ends it with the status it names. */
+#define VS_RECORD_OPENING 0x56534f50u /* "VSOP" */
+#define VS_RECORD_CLOSING 0x5653434cu /* "VSCL"; second argument: the runner's exit status */
+
+/* child.c: the closing record; returns only without seccomp. */
+void vs_close_record(int runner_status);
 
 /* Exit statuses the child's runner uses to say how the snippet ended (interpreter.c). */
 enum vs_child_exit {
@@ -62,16 +89,23 @@ enum vs_child_exit {
 void vs_confine_child(const struct vs_confinement *c, const struct vs_request *req,
                       int stdout_fd, int stderr_fd, int status_fd, pid_t server_pid);
 
-/* The server's side of the status socket: the child's report and, if confined, its listener
- * (-1 without seccomp). Returns 1 confined, 0 setup failed (`failure` filled), -1 no report. */
-int vs_receive_child_status(int status_fd, struct vs_child_status *failure, int *listener);
+/* The server's side of the status socket: the child's report and, if confined, a copy of its
+ * listener (-1 without seccomp), taken through `pidfd`; the child waits for the server's answer
+ * before it closes its own. Returns 1 confined, 0 setup failed (`failure` filled), -1 no report. */
+int vs_receive_child_status(int status_fd, int pidfd, struct vs_child_status *failure, int *listener);
+
+/* privileges.c: the uid a root server's next child runs as (see VS_CHILD_UID_BASE). */
+uid_t vs_child_uid(pid_t server_pid, uint32_t child_counter);
 
 /* limits.c */
 int vs_apply_rlimits(const struct vs_request *req, const char **step);
 
 /* privileges.c */
-int vs_drop_privileges(const char **step);
+int vs_drop_privileges(uid_t uid, const char **step);
 int vs_drop_capabilities(const char **step);
+
+/* host_name.c: as root (of the machine or of the server's user namespace). 0 or -errno. */
+int vs_host_name_hide(void);
 
 /* landlock.c */
 int vs_landlock_abi(void);

@@ -131,10 +131,11 @@ static const char **vs_paths;   /* read_paths() and the fixed extras, NULL-termi
 static size_t vs_path_count;
 
 /* Files outside sys.path that ordinary code reads: the loader's cache and system libraries for
- * lazily loaded extensions, time zones, the CPU list (os.cpu_count). */
+ * lazily loaded extensions, time zones, the CPU lists (os.cpu_count, sysconf; view.c). */
 static const char *const vs_extra_read_paths[] = {
     "/etc/ld.so.cache", "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
-    "/usr/share/zoneinfo", "/etc/localtime", "/sys/devices/system/cpu",
+    "/usr/share/zoneinfo", "/etc/localtime", "/sys/devices/system/cpu/online",
+    "/sys/devices/system/cpu/possible", "/sys/devices/system/cpu/present",
 };
 
 static void set_error(char *error, size_t len, const char *what) {

@@ -66,24 +66,37 @@ static int high_socketpair(int fds[2]) {
     return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, raw) != 0 ? -errno : move_high(raw, fds);
 }
 
-int vs_receive_child_status(int status_fd, struct vs_child_status *st, int *listener) {
+int vs_receive_child_status(int status_fd, int pidfd, struct vs_child_status *st, int *listener) {
     *listener = -1;
-    struct iovec iov = {.iov_base = st, .iov_len = sizeof *st};
-    union {
-        struct cmsghdr header;
-        char space[CMSG_SPACE(sizeof(int))];
-    } control = {0};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space,
-                         .msg_controllen = sizeof control.space};
     ssize_t n;
-    while ((n = recvmsg(status_fd, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+    while ((n = read(status_fd, st, sizeof *st)) < 0 && errno == EINTR) {
     }
     if (n != (ssize_t)sizeof *st) return -1;
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-    if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-        memcpy(listener, CMSG_DATA(cm), sizeof(int));
     st->step[sizeof st->step - 1] = '\0';
-    return st->confined == 1 ? 1 : 0;
+    if (st->confined != 1) return 0;
+    if (st->listener >= 0) *listener = pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pidfd, st->listener, 0);
+    if (*listener >= 0) fcntl(*listener, F_SETFD, FD_CLOEXEC);
+    /* The child goes on (and closes its copy) only once told that the server holds one. */
+    const char copied = *listener >= 0 || st->listener < 0;
+    (void)!write(status_fd, &copied, 1);
+    return 1;
+}
+
+static bool is_record(const struct seccomp_notif *req, uint32_t which) {
+    return req->data.nr == SYS_seccomp && req->data.args[0] == which;
+}
+
+/* The child's first refused call, made before any snippet code: the opening record, whose id is
+ * where the count starts (VS_RECORD_OPENING). 0, or -1 when the child died first. */
+static int receive_opening_record(int listener, uint64_t *first_id) {
+    struct seccomp_notif req;
+    memset(&req, 0, sizeof req);
+    while (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0)
+        if (errno != EINTR) return -1;
+    if (!is_record(&req, VS_RECORD_OPENING)) return -1;
+    *first_id = req.id;
+    struct seccomp_notif_resp resp = {.id = req.id};
+    return ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) == 0 ? 0 : -1;
 }
 
 /* Appends what is readable now. Returns 1 at end of file, -1 when the cap was passed (what
@@ -110,10 +123,18 @@ static void kill_group(pid_t pid) {
 }
 
 struct watch {
+    pid_t pid;
     int out_fd, err_fd, pidfd;
-    int listener; /* the child's seccomp listener, -1 once closed or without seccomp */
+    int listener;        /* the child's seccomp listener, -1 without seccomp */
+    bool recording;      /* under seccomp: the runner's verdict comes on the closing record */
+    bool listener_hung;  /* every task of the child is gone: nothing more to answer */
     bool killed_wall, killed_output;
+    bool closed;         /* the closing record came: `runner_status` is the runner's verdict */
+    int runner_status;
+    uint64_t first_id, last_id; /* the opening and closing records' notification ids */
+    uint64_t received;   /* notifications read between them */
     uint32_t violations;
+    uint32_t vanished;   /* refused calls cut short by a signal before the server read them */
     int32_t first_syscall;
     uint32_t first_arch;
 };
@@ -124,12 +145,21 @@ static void answer_notification(struct watch *w) {
     struct seccomp_notif req;
     memset(&req, 0, sizeof req);
     if (ioctl(w->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) {
-        if (errno != EINTR && errno != ENOENT) {
-            close(w->listener);
-            w->listener = -1;
-        }
+        /* ENOENT: the kernel had queued a refused call, and a signal took the caller out of its
+         * wait before it was read. It was refused all the same and counts as one. */
+        if (errno == ENOENT) w->vanished++;
+        else if (errno != EINTR) w->listener_hung = true;
         return;
     }
+    if (!w->closed && is_record(&req, VS_RECORD_CLOSING)) {
+        /* Unanswered: the child dies in the call, so nothing of it runs past its record. */
+        w->closed = true;
+        w->runner_status = (int)(uint32_t)req.data.args[1];
+        w->last_id = req.id;
+        kill_group(w->pid);
+        return;
+    }
+    w->received++;
     if (w->violations++ == 0) {
         w->first_syscall = req.data.nr;
         w->first_arch = req.data.arch;
@@ -149,7 +179,7 @@ static void watch_child(pid_t pid, struct watch *w, const struct vs_request *req
         struct pollfd fds[4] = {{.fd = w->out_fd, .events = POLLIN},
                                 {.fd = w->err_fd, .events = POLLIN},
                                 {.fd = exited ? -1 : w->pidfd, .events = POLLIN},
-                                {.fd = w->listener, .events = POLLIN}};
+                                {.fd = w->listener_hung ? -1 : w->listener, .events = POLLIN}};
         if (w->out_fd < 0 && w->err_fd < 0 && exited) return;
         uint64_t now = now_ns();
         int timeout_ms = -1;
@@ -186,17 +216,33 @@ static void watch_child(pid_t pid, struct watch *w, const struct vs_request *req
                 *ends[i] = -1;
             }
         }
-        if (w->listener >= 0 && (fds[3].revents & POLLIN)) answer_notification(w);
-        if (w->listener >= 0 && (fds[3].revents & (POLLHUP | POLLERR | POLLNVAL))) {
-            close(w->listener);
-            w->listener = -1;
-        }
+        if (fds[3].revents & POLLIN) answer_notification(w);
+        if (fds[3].revents & (POLLHUP | POLLERR | POLLNVAL)) w->listener_hung = true;
         if (!exited && (fds[2].revents & POLLIN)) {
             exited = true;
             exited_at = now_ns();
             kill_group(pid); /* nothing of its group may outlive it */
         }
     }
+}
+
+/* The verdict the runner gave (enum vs_child_exit), or a status of the snippet's own. */
+static void classify_runner_status(int code, struct vs_response *h) {
+    switch (code) {
+    case VS_EXIT_COMPLETED: h->outcome = VS_OUTCOME_COMPLETED; break;
+    case VS_EXIT_EXCEPTION: h->outcome = VS_OUTCOME_EXCEPTION; break;
+    case VS_EXIT_SYNTAX_ERROR: h->outcome = VS_OUTCOME_SYNTAX_ERROR; break;
+    case VS_EXIT_MEMORY_ERROR: h->outcome = VS_OUTCOME_MEMORY_LIMIT; break;
+    /* VS_EXIT_SETUP_FAILED without a report on the status socket (checked above) is the
+     * snippet's own os._exit(123): it must not be able to blame the sandbox. */
+    default: h->outcome = VS_OUTCOME_EXITED; h->detail = code; break;
+    }
+}
+
+/* Ids between the opening and closing records that the server never read: refusals a signal
+ * cut short (VS_RECORD_OPENING). Only a closed record has an end to count to. */
+static bool refusals_went_unread(const struct watch *w) {
+    return w->vanished > 0 || (w->closed && w->last_id - w->first_id - 1 > w->received);
 }
 
 static void classify(int wstatus, const struct watch *w, const struct vs_request *req,
@@ -210,10 +256,16 @@ static void classify(int wstatus, const struct watch *w, const struct vs_request
         h->outcome = VS_OUTCOME_VIOLATION;
         h->detail = w->first_syscall;
         vs_syscall_name(w->first_syscall, w->first_arch, r->note, sizeof r->note);
+    } else if (refusals_went_unread(w)) {
+        h->outcome = VS_OUTCOME_VIOLATION;
+        h->detail = -1;
+        snprintf(r->note, sizeof r->note, "a refused call interrupted before the server read it");
     } else if (w->killed_output) {
         h->outcome = VS_OUTCOME_OUTPUT_LIMIT;
     } else if (w->killed_wall) {
         h->outcome = VS_OUTCOME_TIMEOUT_WALL;
+    } else if (w->closed) {
+        classify_runner_status(w->runner_status, h);
     } else if (WIFSIGNALED(wstatus)) {
         int sig = WTERMSIG(wstatus);
         bool cpu_spent = h->cpu_ns >= req->cpu_seconds * 1000000000u;
@@ -228,17 +280,14 @@ static void classify(int wstatus, const struct watch *w, const struct vs_request
             h->outcome = VS_OUTCOME_CRASHED;
             h->detail = sig;
         }
+    } else if (w->recording) {
+        /* Under seccomp the runner's verdict comes only on the closing record: an exit without
+         * one is the snippet's own os._exit, whatever status it names, and after it no count
+         * could show a refusal that went unread. */
+        h->outcome = VS_OUTCOME_EXITED;
+        h->detail = WEXITSTATUS(wstatus);
     } else {
-        int code = WEXITSTATUS(wstatus);
-        switch (code) {
-        case VS_EXIT_COMPLETED: h->outcome = VS_OUTCOME_COMPLETED; break;
-        case VS_EXIT_EXCEPTION: h->outcome = VS_OUTCOME_EXCEPTION; break;
-        case VS_EXIT_SYNTAX_ERROR: h->outcome = VS_OUTCOME_SYNTAX_ERROR; break;
-        case VS_EXIT_MEMORY_ERROR: h->outcome = VS_OUTCOME_MEMORY_LIMIT; break;
-        /* VS_EXIT_SETUP_FAILED without a report on the status socket (checked above) is the
-         * snippet's own os._exit(123): it must not be able to blame the sandbox. */
-        default: h->outcome = VS_OUTCOME_EXITED; h->detail = code; break;
-        }
+        classify_runner_status(WEXITSTATUS(wstatus), h);
     }
 }
 
@@ -255,7 +304,9 @@ int vs_run_request(const struct vs_confinement *c, const struct vs_request *req,
     if (pid == 0) {
         vs_interpreter_after_fork_child();
         vs_confine_child(c, req, out[1], err[1], status[1], server);
-        _exit(vs_interpreter_run(code, req->code_length));
+        int runner_status = vs_interpreter_run(code, req->code_length);
+        if (c->protections & VS_PROTECT_SECCOMP) vs_close_record(runner_status);
+        _exit(runner_status);
     }
     vs_interpreter_after_fork_parent();
     close(out[1]);
@@ -268,17 +319,22 @@ int vs_run_request(const struct vs_confinement *c, const struct vs_request *req,
         close(status[0]);
         return rc;
     }
-    setpgid(pid, pid); /* also here: the group must exist before any kill of it */
-    struct watch w = {.out_fd = out[0], .err_fd = err[0], .listener = -1,
+    /* No setpgid here: the child makes its own session (child.c), which it could not do as a
+     * group leader; until then it has no thread or process of its own that kill_group's
+     * kill(pid) would miss. */
+    struct watch w = {.pid = pid, .out_fd = out[0], .err_fd = err[0], .listener = -1,
+                      .recording = c->protections & VS_PROTECT_SECCOMP,
                       .pidfd = (int)syscall(SYS_pidfd_open, pid, 0)};
     fcntl(out[0], F_SETFL, O_NONBLOCK);
     fcntl(err[0], F_SETFL, O_NONBLOCK);
     /* The child reports before any snippet code runs (or dies trying, which ends the read). */
     struct vs_child_status status_report = {0};
-    int setup = vs_receive_child_status(status[0], &status_report, &w.listener);
+    int setup = vs_receive_child_status(status[0], w.pidfd, &status_report, &w.listener);
     close(status[0]);
-    if (setup == 1 && c->protections & VS_PROTECT_SECCOMP && w.listener < 0) {
-        /* Confined without a listener to answer its refused calls: never run it. */
+    if (setup == 1 && c->protections & VS_PROTECT_SECCOMP &&
+        (w.listener < 0 || receive_opening_record(w.listener, &w.first_id) != 0)) {
+        /* Confined without a listener to answer its refused calls, or without the record's
+         * start to count them from: never run it. */
         kill_group(pid);
         setup = 0;
         status_report.error = EPROTO;

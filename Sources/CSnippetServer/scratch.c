@@ -18,11 +18,11 @@
 /* In the server's own file-system view (view.c) the folder is a small tmpfs: emptying it is one
  * remount whatever a snippet left there, its size and inode count bound what a snippet can
  * fill, and nothing in it can be mapped executable. Without the view it is a plain folder under
- * the scratch root, and none of that holds. Its owner is whom a child runs as: nobody when the
- * server is root, the namespace's root (the starting user) in a user namespace. */
+ * the scratch root, and none of that holds. Its owner is whom a child runs as: the child's own uid
+ * when the server is root (vs_scratch_hand_to, before each child), the namespace's root (the
+ * starting user) in a user namespace. */
 static int mount_tmpfs(const struct vs_scratch *s) {
-    const char *options = s->user_namespace ? "size=64m,nr_inodes=4096,mode=0700"
-                                            : "size=64m,nr_inodes=4096,mode=0700,uid=65534,gid=65534";
+    const char *options = "size=64m,nr_inodes=4096,mode=0700";
     return mount("verify-snippets", s->path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, options);
 }
 
@@ -120,6 +120,14 @@ int vs_scratch_wipe(struct vs_scratch *s) {
     /* Physical walk: a symlink a snippet left is removed, never followed. */
     nftw(s->path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
     return is_empty(s->path) ? 0 : -ENOTEMPTY;
+}
+
+int vs_scratch_hand_to(const struct vs_scratch *s, uid_t uid) {
+    if (chown(s->path, uid, VS_SANDBOX_GID) != 0) {
+        PLOG_E("chown(%s)", s->path);
+        return -errno;
+    }
+    return 0;
 }
 
 void vs_scratch_remove(struct vs_scratch *s) {

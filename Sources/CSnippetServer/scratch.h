@@ -4,6 +4,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 struct vs_scratch {
     char path[PATH_MAX];
@@ -18,6 +19,8 @@ int vs_scratch_create(struct vs_scratch *s, const char *root, bool as_root);
 /* 0: it was empty or has been emptied in place; 1: it is a new tmpfs (anything bound to the old
  * one, such as a Landlock rule, must be made again); -errno on failure. */
 int vs_scratch_wipe(struct vs_scratch *s);
+/* As root: hands the folder to the uid the next child runs as (it is mode 0700). */
+int vs_scratch_hand_to(const struct vs_scratch *s, uid_t uid);
 void vs_scratch_remove(struct vs_scratch *s);
 
 #endif

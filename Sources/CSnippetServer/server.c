@@ -14,6 +14,7 @@
 #include "log.h"
 #include "reaper.h"
 #include "scratch.h"
+#include "seccomp_arch.h"
 #include "snippet_server.h"
 
 struct vs_options {
@@ -128,7 +129,7 @@ static uint32_t available_protections(int abi, bool *can_drop) {
     if (abi >= 1) bits |= VS_PROTECT_LANDLOCK_FS;
     if (abi >= 4) bits |= VS_PROTECT_LANDLOCK_NET;
     if (abi >= 6) bits |= VS_PROTECT_LANDLOCK_SCOPE;
-    /* As root we drop to nobody; as anyone else the child is already unprivileged. */
+    /* As root we drop to a uid of the child's own; as anyone else the child is already unprivileged. */
     *can_drop = geteuid() == 0;
     return bits;
 }
@@ -159,7 +160,7 @@ int snippet_server_main(int argc, char **argv) {
     /* For the syscall sweep test: libseccomp's own table, so the test does not keep one. */
     if (argc == 2 && strcmp(argv[1], "--syscall-names") == 0) {
         char name[64];
-        for (int nr = 0; nr < 1024; nr++)
+        for (int nr = 0; nr < vs_arch_syscall_limit; nr++)
             if (strncmp(vs_syscall_name(nr, 0, name, sizeof name), "syscall ", 8) != 0) printf("%d %s\n", nr, name);
         return 0;
     }
@@ -197,12 +198,16 @@ int snippet_server_main(int argc, char **argv) {
         send_hello(response_fd, false, protections, abi, note);
         return 1;
     }
+    if (scratch.view && vs_host_name_hide() != 0) {
+        send_hello(response_fd, false, protections, abi, "cannot make a UTS namespace for the host name");
+        return 1;
+    }
     if (chdir(scratch.path) != 0) PLOG_E("chdir(%s)", scratch.path);
     reset_environment(scratch.path);
 
     int status = 1;
     struct vs_confinement c = {.landlock_ruleset_fd = -1,
-                               .privileges = as_root                 ? VS_DROP_TO_NOBODY
+                               .privileges = as_root                 ? VS_DROP_TO_CHILD_UID
                                              : scratch.user_namespace ? VS_DROP_CAPABILITIES
                                                                       : VS_KEEP_USER};
     /* Everything, the private root included (it needs root or a user namespace): without it
@@ -242,7 +247,7 @@ int snippet_server_main(int argc, char **argv) {
 
     char *code = malloc(VS_MAX_CODE_BYTES + 1);
     struct vs_result result = {0};
-    for (;;) {
+    for (uint32_t children = 0;; children++) {
         struct vs_request req;
         int got = read_all(request_fd, &req, sizeof req);
         if (got == 0) {
@@ -258,7 +263,12 @@ int snippet_server_main(int argc, char **argv) {
         memset(&result.header, 0, sizeof result.header);
         result.out.length = result.err.length = 0;
         result.note[0] = '\0';
-        int rc = vs_run_request(&c, &req, code, &result);
+        int rc = 0;
+        if (c.privileges == VS_DROP_TO_CHILD_UID) {
+            c.child_uid = vs_child_uid(getpid(), children);
+            rc = vs_scratch_hand_to(&scratch, c.child_uid);
+        }
+        if (rc == 0) rc = vs_run_request(&c, &req, code, &result);
         if (rc != 0) {
             result.header.outcome = VS_OUTCOME_SETUP_FAILED;
             result.header.detail = -rc;
