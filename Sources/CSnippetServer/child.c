@@ -20,25 +20,21 @@ static _Noreturn void report_and_exit(int status_fd, const char *step, int error
     _exit(VS_EXIT_SETUP_FAILED);
 }
 
-/* Tells the server the child is confined and which number its seccomp listener has, then waits
- * until the server has copied it (pidfd_getfd), so that every refused call is answered and
- * recorded by the server. The child keeps no copy. */
+/* Tells the server the child is confined and which number its seccomp listener has; the server
+ * copies it (pidfd_getfd), so that every refused call is answered and recorded by the server.
+ * The child keeps its own copy until the opening record is answered (through the server's copy,
+ * so it has one by then), and none after. */
 static int hand_over_listener(int status_fd, int listener, const char **step) {
     struct vs_child_status st = {.confined = 1, .listener = listener};
     *step = "write(confined)";
     if (write(status_fd, &st, sizeof st) != (ssize_t)sizeof st) return -EIO;
-    char copied = 0;
-    *step = "read(listener copied)";
-    ssize_t n = read(status_fd, &copied, 1);
-    if (listener >= 0) close(listener);
-    return n == 1 && copied == 1 ? 0 : -EIO;
-}
-
-/* The refusal record's bounds (VS_RECORD_OPENING). The server answers the opening one with 0;
- * it never answers the closing one, it kills the child. */
-static int open_record(const char **step) {
+    if (listener < 0) return 0;
+    /* The refusal record's bounds (VS_RECORD_OPENING): the server answers the opening one with
+     * 0; it never answers the closing one, it kills the child. */
     *step = "seccomp(opening record)";
-    return syscall(SYS_seccomp, VS_RECORD_OPENING, 0, NULL) == 0 ? 0 : -EPROTO;
+    long opened = syscall(SYS_seccomp, VS_RECORD_OPENING, 0, NULL);
+    close(listener);
+    return opened == 0 ? 0 : -EPROTO;
 }
 
 void vs_close_record(int runner_status) {
@@ -81,12 +77,9 @@ void vs_confine_child(const struct vs_confinement *c, const struct vs_request *r
     /* Until this works there is no way to report; the exit status alone then says setup failed. */
     if (dup2(status_fd, VS_CHILD_STATUS_FD) < 0) report_and_exit(status_fd, step, errno);
 
-    /* Own session, so own process group: the server's wall-clock kill reaches the whole child
-     * and nothing else. The session also gets its own scheduler autogroup (where the kernel has
-     * them), so the CPU is shared fairly between concurrent children however many threads each
-     * runs: one with 60 busy threads cannot starve its neighbour into a wall-clock timeout. */
-    step = "setsid";
-    if (setsid() < 0) report_and_exit(VS_CHILD_STATUS_FD, step, errno);
+    /* Own process group: the server's wall-clock kill reaches the whole child and nothing else.
+     * It stays in its server's session, and so in the server's scheduler autogroup (server.c). */
+    RETURN_ON_FAILURE(checked(setpgid(0, 0), &step, "setpgid"));
     RETURN_ON_FAILURE(arrange_descriptors(stdout_fd, stderr_fd, c->landlock_ruleset_fd, &step));
     /* The environment needs no step: the server cleared its own before loading Python, so the
      * child inherits only the fixed, secret-free variables the server set (server.c). */
@@ -108,7 +101,6 @@ void vs_confine_child(const struct vs_confinement *c, const struct vs_request *r
         if (listener < 0) report_and_exit(VS_CHILD_STATUS_FD, step, -listener);
     }
     RETURN_ON_FAILURE(hand_over_listener(VS_CHILD_STATUS_FD, listener, &step));
-    if (listener >= 0) RETURN_ON_FAILURE(open_record(&step));
     /* Not dumpable: blocks ptrace and /proc/<pid>/mem from any other process of the same user.
      * Only now: a server of the same user (no privileges to drop) could not copy the listener
      * of a child that is not dumpable. The filter allows exactly this prctl. */

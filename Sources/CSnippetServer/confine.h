@@ -90,8 +90,8 @@ void vs_confine_child(const struct vs_confinement *c, const struct vs_request *r
                       int stdout_fd, int stderr_fd, int status_fd, pid_t server_pid);
 
 /* The server's side of the status socket: the child's report and, if confined, a copy of its
- * listener (-1 without seccomp), taken through `pidfd`; the child waits for the server's answer
- * before it closes its own. Returns 1 confined, 0 setup failed (`failure` filled), -1 no report. */
+ * listener (-1 without seccomp), taken through `pidfd` while the child waits in its opening
+ * record. Returns 1 confined, 0 setup failed (`failure` filled), -1 no report. */
 int vs_receive_child_status(int status_fd, int pidfd, struct vs_child_status *failure, int *listener);
 
 /* privileges.c: the uid a root server's next child runs as (see VS_CHILD_UID_BASE). */

@@ -74,11 +74,9 @@ int vs_receive_child_status(int status_fd, int pidfd, struct vs_child_status *st
     if (n != (ssize_t)sizeof *st) return -1;
     st->step[sizeof st->step - 1] = '\0';
     if (st->confined != 1) return 0;
+    /* The child waits in its opening record meanwhile, holding its copy (child.c). */
     if (st->listener >= 0) *listener = pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pidfd, st->listener, 0);
     if (*listener >= 0) fcntl(*listener, F_SETFD, FD_CLOEXEC);
-    /* The child goes on (and closes its copy) only once told that the server holds one. */
-    const char copied = *listener >= 0 || st->listener < 0;
-    (void)!write(status_fd, &copied, 1);
     return 1;
 }
 
@@ -319,9 +317,7 @@ int vs_run_request(const struct vs_confinement *c, const struct vs_request *req,
         close(status[0]);
         return rc;
     }
-    /* No setpgid here: the child makes its own session (child.c), which it could not do as a
-     * group leader; until then it has no thread or process of its own that kill_group's
-     * kill(pid) would miss. */
+    setpgid(pid, pid); /* also here: the group must exist before any kill of it */
     struct watch w = {.pid = pid, .out_fd = out[0], .err_fd = err[0], .listener = -1,
                       .recording = c->protections & VS_PROTECT_SECCOMP,
                       .pidfd = (int)syscall(SYS_pidfd_open, pid, 0)};

@@ -123,6 +123,19 @@ static int take_protocol_fds(int *request_fd, int *response_fd) {
     return 0;
 }
 
+/* A session of its own, for the scheduler: each session is an autogroup (where the kernel has
+ * them, /proc/sys/kernel/sched_autogroup_enabled), the CPU is shared between autogroups before
+ * threads, and every child inherits its server's. As each server runs one child at a time, a
+ * child with 60 busy threads then cannot starve the child of another server into a wall-clock
+ * timeout (neighbours/cpu_threads_starve.py). One setsid per server: one per child would cost
+ * an autogroup's creation and teardown every time (0.5 ms of CPU measured). The server was
+ * spawned as leader of its own process group, which setsid refuses, so it first steps into its
+ * parent's group (same session) for the moment; where it cannot, it goes on without. */
+static void own_session(void) {
+    if (getsid(0) == getpid()) return;
+    if (setpgid(0, getpgid(getppid())) != 0 || setsid() < 0) PLOG_E("a session of our own (CPU share per server)");
+}
+
 static uint32_t available_protections(int abi, bool *can_drop) {
     uint32_t bits = VS_PROTECT_NO_NEW_PRIVS | VS_PROTECT_RLIMITS | VS_PROTECT_UNPRIVILEGED;
     if (vs_seccomp_available()) bits |= VS_PROTECT_SECCOMP;
@@ -180,6 +193,7 @@ int snippet_server_main(int argc, char **argv) {
     for (int sig = 1; sig < NSIG; sig++)
         if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
     signal(SIGPIPE, SIG_IGN); /* a vanished client is an EPIPE, then a clean exit */
+    own_session();
     char note[VS_MAX_NOTE_BYTES] = "";
     struct vs_options opts;
     if (parse_options(argc, argv, &opts, note, sizeof note) != 0) {
