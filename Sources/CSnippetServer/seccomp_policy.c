@@ -4,6 +4,7 @@
  * in the server, where no snippet can erase or forge it. */
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <linux/membarrier.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <linux/filter.h>
@@ -92,7 +93,6 @@ static const struct vs_allowed_call vs_allowed[] = {
     {"epoll_create1", "importing socket or asyncio probes epoll (selectors.DefaultSelector)"},
     {"epoll_ctl", "selectors on the snippet's own descriptors"},
     {"epoll_pwait", "selectors on the snippet's own descriptors"},
-    {"membarrier", "thread synchronisation in some runtimes"},
     {"sendfile", "shutil.copy between the snippet's own descriptors"},
     {"sendmsg", "socketpair traffic (no other socket can exist)"},
     {"recvmsg", "socketpair traffic"},
@@ -250,6 +250,15 @@ int vs_seccomp_build(struct vs_seccomp_program *out, int pfc_fd) {
     if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(getpriority), 2,
                                SCMP_A0(SCMP_CMP_EQ, PRIO_PROCESS), SCMP_A1(SCMP_CMP_EQ, 0))))
         goto done;
+    /* Thread synchronisation in some runtimes: the query and the commands private to the
+     * process. The global ones reach every CPU of the host: MEMBARRIER_CMD_GLOBAL waits for an
+     * RCU grace period, and the expedited one interrupts every process registered for it
+     * (kernel/membarrier_global.py). */
+    static const scmp_datum_t membarrier_ok[] = {
+        MEMBARRIER_CMD_QUERY, MEMBARRIER_CMD_PRIVATE_EXPEDITED, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
+        MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE,
+        MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ};
+    if ((rc = allow_when_one_of(ctx, SCMP_SYS(membarrier), 0, membarrier_ok, COUNT(membarrier_ok), NULL))) goto done;
     /* The host's memory, load, uptime and process count (secrets/sysinfo_host.py). glibc asks
      * for it incidentally (sysconf(_SC_PHYS_PAGES), qsort's memory heuristic), so it fails
      * quietly with ENOSYS, like clone3, instead of making ordinary code a violation. */

@@ -1,6 +1,6 @@
 // The allowlist's argument filters, value by value: each call whose rule looks at an argument
 // (socket options, clock ids, futex operations, fcntl commands, madvise advice, mremap flags,
-// getpriority targets, prctl options) is made from a confined child with every value the rule
+// membarrier commands, getpriority targets, prctl options) is made from a confined child with every value the rule
 // allows and with the values it exists to refuse; exactly the allowed ones execute.
 
 import Foundation
@@ -118,6 +118,15 @@ struct FilteredCall: CustomStringConvertible, Sendable {
     }()
 
     static let others: [FilteredCall] = [
+        .allow("membarrier", ["0", "0", "0"], "MEMBARRIER_CMD_QUERY"),
+        .allow("membarrier", ["16", "0", "0"], "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED"),
+        .allow("membarrier", ["8", "0", "0"], "MEMBARRIER_CMD_PRIVATE_EXPEDITED"),
+        .allow("membarrier", ["64", "0", "0"], "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE"),
+        .allow("membarrier", ["256", "0", "0"], "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ"),
+        .deny("membarrier", ["1", "0", "0"], "MEMBARRIER_CMD_GLOBAL"),
+        .deny("membarrier", ["2", "0", "0"], "MEMBARRIER_CMD_GLOBAL_EXPEDITED"),
+        .deny("membarrier", ["4", "0", "0"], "MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED"),
+        .deny("membarrier", ["512", "0", "0"], "MEMBARRIER_CMD_GET_REGISTRATIONS"),
         .allow("getpriority", ["0", "0"], "PRIO_PROCESS, self"),
         .deny("getpriority", ["0", "1"], "PRIO_PROCESS, pid 1"),
         .deny("getpriority", ["0", "os.getppid()"], "PRIO_PROCESS, the server"),

@@ -55,12 +55,12 @@ let allowedWithZeroArguments: Set<String> = Set<String>([
     "fdatasync", "pipe2", "dup", "dup3",
     "nanosleep", "gettimeofday", "sched_yield", "uname", "getuid", "geteuid", "getgid", "getegid",
     "getrusage", "times", "ppoll", "pselect6", "epoll_create1",
-    "epoll_ctl", "epoll_pwait", "membarrier", "sendfile", "sendmsg",
+    "epoll_ctl", "epoll_pwait", "sendfile", "sendmsg",
     "recvmsg", "sendto", "recvfrom", "rt_sigaction", "getsockname", "getpeername", "shutdown",
     // Conditional rules that zero arguments satisfy: pid 0, no new limit, F_DUPFD, MADV_NORMAL,
-    // mremap without flags, CLOCK_REALTIME, getpriority(PRIO_PROCESS, 0).
+    // mremap without flags, CLOCK_REALTIME, getpriority(PRIO_PROCESS, 0), MEMBARRIER_CMD_QUERY.
     "sched_getaffinity", "prlimit64", "fcntl", "madvise", "mremap", "clock_gettime", "clock_getres",
-    "clock_nanosleep", "getpriority",
+    "clock_nanosleep", "getpriority", "membarrier",
 ]).union(SweepArchitecture.allowedOnlyHere)
 
 /// Calls answered ENOSYS without a record: clone3 (glibc falls back to clone, whose flags the
