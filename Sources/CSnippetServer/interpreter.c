@@ -93,10 +93,11 @@ static const char **vs_paths;   /* read_paths() and the fixed extras, NULL-termi
 static size_t vs_path_count;
 
 /* Files outside sys.path that ordinary code reads: the loader's cache and system libraries for
- * lazily loaded extensions, time zones, the CPU list (os.cpu_count). */
+ * lazily loaded extensions, time zones, the CPU lists (os.cpu_count, sysconf; view.c). */
 static const char *const vs_extra_read_paths[] = {
     "/etc/ld.so.cache", "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
-    "/usr/share/zoneinfo", "/etc/localtime", "/sys/devices/system/cpu",
+    "/usr/share/zoneinfo", "/etc/localtime", "/sys/devices/system/cpu/online",
+    "/sys/devices/system/cpu/possible", "/sys/devices/system/cpu/present",
 };
 
 static void set_error(char *error, size_t len, const char *what) {
@@ -249,14 +250,6 @@ const char *const *vs_interpreter_read_paths(size_t *count) {
     return vs_paths;
 }
 
-/* Tells the server how the snippet ended, before any more of its code can run (its exception's
- * __str__, an atexit hook): a call the seccomp policy does not allow reaches the server through
- * the listener, a channel the snippet can neither close, rewrite nor take back (reaper.c). The
- * exit status says the same for a server without seccomp, where the call fails with ENOSYS. */
-static void report_verdict(enum vs_child_exit verdict) {
-    (void)syscall(VS_VERDICT_SYSCALL, VS_VERDICT_MAGIC, (long)verdict);
-}
-
 /* Last resort when printing the exception itself failed: its type's name, from C. */
 static void write_unprintable(PyObject *type) {
     char line[256];
@@ -306,8 +299,9 @@ static void print_system_exit(PyObject *value) {
     Py_XDECREF(text);
 }
 
-/* The snippet's code raised (the exception is pending): decide and report the verdict from C,
- * then print the exception, which may run the snippet's code again. */
+/* The snippet's code raised (the exception is pending): decide the verdict from C and report it
+ * to the server (confine.h, VS_REPORT_VERDICT) before any more of the snippet's code can run,
+ * then print the exception, which may run it again (its __str__). */
 static enum vs_child_exit snippet_raised(void) {
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
@@ -316,7 +310,7 @@ static enum vs_child_exit snippet_raised(void) {
     enum vs_child_exit verdict = system_exit && clean_exit(value)                   ? VS_EXIT_COMPLETED
                                  : PyErr_GivenExceptionMatches(type, PyExc_MemoryError) ? VS_EXIT_MEMORY_ERROR
                                                                                       : VS_EXIT_EXCEPTION;
-    if (verdict != VS_EXIT_COMPLETED) report_verdict(verdict);
+    if (verdict != VS_EXIT_COMPLETED) vs_report(VS_REPORT_VERDICT, verdict);
     if (system_exit) {
         if (verdict != VS_EXIT_COMPLETED) print_system_exit(value);
     } else {
@@ -338,7 +332,7 @@ static enum vs_child_exit compile_failed(void) {
             ? VS_EXIT_SYNTAX_ERROR
         : PyErr_GivenExceptionMatches(type, PyExc_MemoryError) ? VS_EXIT_MEMORY_ERROR
                                                                : VS_EXIT_EXCEPTION;
-    report_verdict(verdict);
+    vs_report(VS_REPORT_VERDICT, verdict);
     if (verdict != VS_EXIT_MEMORY_ERROR) print_exception(type, value, NULL);
     Py_XDECREF(type);
     Py_XDECREF(value);

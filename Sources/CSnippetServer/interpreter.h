@@ -24,7 +24,7 @@ const char *const *vs_interpreter_read_paths(size_t *count);
 
 /* In the child, confined: runs the source as __main__, then python3's exit sequence, and
  * returns the child's exit status (enum vs_child_exit); a verdict other than completed is also
- * reported to the server as soon as it is known (VS_VERDICT_SYSCALL). */
+ * reported to the server as soon as it is known (VS_REPORT_VERDICT). */
 int vs_interpreter_run(const char *source, size_t length);
 
 /* Reads the server's thread count from status_fd (/proc/self/status, opened before the private

@@ -18,22 +18,23 @@
 /* In the server's own file-system view (view.c) the folder is a small tmpfs: emptying it is one
  * remount whatever a snippet left there, its size and inode count bound what a snippet can
  * fill, and nothing in it can be mapped executable. Without the view it is a plain folder under
- * the scratch root, and none of that holds. Its owner is whom a child runs as: nobody when the
- * server is root, the namespace's root (the starting user) in a user namespace. */
-/* No access times: reading the folder would otherwise change what the next child sees. */
+ * the scratch root, and none of that holds. Its owner is whom a child runs as: the child's own uid
+ * when the server is root (vs_scratch_hand_to, before each child), the namespace's root (the
+ * starting user) in a user namespace. No access times: reading the folder would otherwise change
+ * what the next child sees. */
 static int mount_tmpfs(struct vs_scratch *s) {
-    const char *options = s->user_namespace ? "size=64m,nr_inodes=4096,mode=0700"
-                                            : "size=64m,nr_inodes=4096,mode=0700,uid=65534,gid=65534";
+    const char *options = "size=64m,nr_inodes=4096,mode=0700";
     if (mount("verify-snippets", s->path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME, options) != 0 ||
         stat(s->path, &s->fresh) != 0 || statvfs(s->path, &s->fresh_fs) != 0)
         return -1;
     return 0;
 }
 
-/* Whether anything of the tmpfs differs from how it was mounted. Any change to the folder's
- * entries, mode, owner, times or attributes moves its ctime, which no call can set back; the
- * counters catch what a child could leave elsewhere (an open, unlinked file's blocks). The
- * kernel's next inode number moves with every file made: only a new tmpfs resets it. */
+/* Whether anything of the tmpfs differs from how it was mounted (or last handed to a child).
+ * Any change to the folder's entries, mode, owner, times or attributes moves its ctime, which no
+ * call can set back; the counters catch what a child could leave elsewhere (an open, unlinked
+ * file's blocks). The kernel's next inode number moves with every file made: only a new tmpfs
+ * resets it. */
 static bool tmpfs_changed(const struct vs_scratch *s) {
     struct stat now;
     struct statvfs fs;
@@ -139,6 +140,16 @@ int vs_scratch_wipe(struct vs_scratch *s) {
     /* Physical walk: a symlink a snippet left is removed, never followed. */
     nftw(s->path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
     return is_empty(s->path) ? 0 : -ENOTEMPTY;
+}
+
+int vs_scratch_hand_to(struct vs_scratch *s, uid_t uid) {
+    /* The chown moves the folder's ctime: that is the state the child starts from, and what its
+     * changes are measured against (tmpfs_changed). */
+    if (chown(s->path, uid, VS_SANDBOX_GID) != 0 || (s->tmpfs && stat(s->path, &s->fresh) != 0)) {
+        PLOG_E("chown(%s)", s->path);
+        return -errno;
+    }
+    return 0;
 }
 
 void vs_scratch_remove(struct vs_scratch *s) {

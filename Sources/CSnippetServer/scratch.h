@@ -7,13 +7,14 @@
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/types.h>
 
 struct vs_scratch {
     char path[PATH_MAX];
     bool tmpfs;
     bool view;           /* inside the server's own read-only view */
     bool user_namespace; /* the view is in a user namespace of the server's own (not root) */
-    struct stat fresh;   /* the tmpfs's root and counters as mounted: what every child must see */
+    struct stat fresh;   /* the tmpfs's root and counters as mounted (and handed over): what every child must see */
     struct statvfs fresh_fs;
 };
 
@@ -25,6 +26,8 @@ int vs_scratch_create(struct vs_scratch *s, const char *root, bool as_root, cons
  * tmpfs (anything bound to the old one, such as a Landlock rule, must be made again); -errno on
  * failure. */
 int vs_scratch_wipe(struct vs_scratch *s);
+/* As root: hands the folder to the uid the next child runs as (it is mode 0700). */
+int vs_scratch_hand_to(struct vs_scratch *s, uid_t uid);
 void vs_scratch_remove(struct vs_scratch *s);
 
 #endif
