@@ -34,7 +34,8 @@ static int mount_tmpfs(struct vs_scratch *s) {
  * Any change to the folder's entries, mode, owner, times or attributes moves its ctime, which no
  * call can set back; the counters catch what a child could leave elsewhere (an open, unlinked
  * file's blocks). The kernel's next inode number moves with every file made: only a new tmpfs
- * resets it. */
+ * resets it. Not a remount every time: with its new Landlock rule it costs the server 0.3 ms a
+ * snippet (a round trip of `pass` takes 1.1 ms here). */
 static bool tmpfs_changed(const struct vs_scratch *s) {
     struct stat now;
     struct statvfs fs;
