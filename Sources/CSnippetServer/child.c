@@ -1,9 +1,8 @@
 /* The confinement sequence a child applies to itself after fork and before any snippet code,
  * one step per line, seccomp last. A failed step is reported to the server, never run past. */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -21,29 +20,33 @@ static _Noreturn void report_and_exit(int status_fd, const char *step, int error
     _exit(VS_EXIT_SETUP_FAILED);
 }
 
-/* Tells the server the child is confined and hands it the seccomp listener (SCM_RIGHTS), so
- * that every refused call is answered and recorded by the server. The child keeps no copy. */
+/* Tells the server the child is confined and which number its seccomp listener has; the server
+ * copies it (pidfd_getfd), so that every refused call is answered and recorded by the server.
+ * Not SCM_RIGHTS: a descriptor in flight counts against a per-user limit that a snippet beside
+ * it could have filled, failing its neighbours' hand-over. The child keeps its own copy until
+ * its opening report is answered, which the server can only do through its copy, and none
+ * after. */
 static int hand_over_listener(int status_fd, int listener, const char **step) {
-    struct vs_child_status st = {.confined = 1};
-    struct iovec iov = {.iov_base = &st, .iov_len = sizeof st};
-    union {
-        struct cmsghdr header;
-        char space[CMSG_SPACE(sizeof(int))];
-    } control = {0};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-    if (listener >= 0) {
-        msg.msg_control = control.space;
-        msg.msg_controllen = sizeof control.space;
-        struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-        cm->cmsg_level = SOL_SOCKET;
-        cm->cmsg_type = SCM_RIGHTS;
-        cm->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(cm), &listener, sizeof(int));
-    }
-    *step = "sendmsg(seccomp listener)";
-    ssize_t n = sendmsg(status_fd, &msg, MSG_NOSIGNAL);
-    if (listener >= 0) close(listener);
-    return n == (ssize_t)sizeof st ? 0 : -EIO;
+    struct vs_child_status st = {.confined = 1, .listener = listener};
+    *step = "write(confined)";
+    if (write(status_fd, &st, sizeof st) != (ssize_t)sizeof st) return -EIO;
+    if (listener < 0) return 0;
+    *step = "opening report";
+    long opened = vs_report(VS_REPORT_OPENING, 0);
+    close(listener);
+    return opened == 0 ? 0 : -EPROTO;
+}
+
+/* With every signal blocked: a signal (a snippet's timer, another of its threads) that took the
+ * call out of its wait before the server read it would lose the report, and leave a gap that
+ * reads as a refusal cut short. */
+long vs_report(enum vs_report kind, int status) {
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &previous);
+    long rc = syscall(VS_REPORT_SYSCALL, VS_REPORT_MAGIC, (long)kind, (long)status);
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    return rc;
 }
 
 #define RETURN_ON_FAILURE(call)                                           \
@@ -82,16 +85,15 @@ void vs_confine_child(const struct vs_confinement *c, const struct vs_request *r
     /* Until this works there is no way to report; the exit status alone then says setup failed. */
     if (dup2(status_fd, VS_CHILD_STATUS_FD) < 0) report_and_exit(status_fd, step, errno);
 
-    /* Own process group: the server's wall-clock kill reaches the whole child and nothing else. */
+    /* Own process group: the server's wall-clock kill reaches the whole child and nothing else.
+     * It stays in its server's session, and so in the server's scheduler autogroup (server.c). */
     RETURN_ON_FAILURE(checked(setpgid(0, 0), &step, "setpgid"));
     RETURN_ON_FAILURE(arrange_descriptors(stdout_fd, stderr_fd, c->landlock_ruleset_fd, &step));
     /* The environment needs no step: the server cleared its own before loading Python, so the
      * child inherits only the fixed, secret-free variables the server set (server.c). */
     if (c->protections & VS_PROTECT_RLIMITS) RETURN_ON_FAILURE(vs_apply_rlimits(req, &step));
-    if (c->privileges == VS_DROP_TO_NOBODY) RETURN_ON_FAILURE(vs_drop_privileges(&step));
+    if (c->privileges == VS_DROP_TO_CHILD_UID) RETURN_ON_FAILURE(vs_drop_privileges(c->child_uid, &step));
     if (c->privileges == VS_DROP_CAPABILITIES) RETURN_ON_FAILURE(vs_drop_capabilities(&step));
-    /* Not dumpable: blocks ptrace and /proc/<pid>/mem from any other process of the same user. */
-    RETURN_ON_FAILURE(checked(prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), &step, "prctl(PR_SET_DUMPABLE)"));
     /* After the uid change, which clears it: the child dies with its server. */
     RETURN_ON_FAILURE(checked(prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0), &step, "prctl(PR_SET_PDEATHSIG)"));
     if (getppid() != server_pid) report_and_exit(VS_CHILD_STATUS_FD, "getppid: server gone", ESRCH);
@@ -107,5 +109,9 @@ void vs_confine_child(const struct vs_confinement *c, const struct vs_request *r
         if (listener < 0) report_and_exit(VS_CHILD_STATUS_FD, step, -listener);
     }
     RETURN_ON_FAILURE(hand_over_listener(VS_CHILD_STATUS_FD, listener, &step));
+    /* Not dumpable: blocks ptrace and /proc/<pid>/mem from any other process of the same user.
+     * Only now: a server of the same user (no privileges to drop) could not copy the listener
+     * of a child that is not dumpable. The filter allows exactly this prctl. */
+    RETURN_ON_FAILURE(checked(prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), &step, "prctl(PR_SET_DUMPABLE)"));
     close(VS_CHILD_STATUS_FD);
 }

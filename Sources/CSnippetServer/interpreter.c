@@ -10,8 +10,9 @@
 #include "confine.h"
 #include "interpreter.h"
 
-/* Trusted Python, run once in the server. It defines `run`, which each child calls on its
- * snippet, and `read_paths`, the files a confined child needs to read. */
+/* Trusted Python, run once in the server. It defines `read_paths`, the files a confined child
+ * needs to read; the snippet itself is run from C (vs_interpreter_run), with no Python frame of
+ * ours for it to find. */
 static const char vs_bootstrap[] =
     "import builtins, gc, os, random, sys, tempfile, threading, traceback, types\n"
     "tempfile.tempdir = _scratch\n"
@@ -66,6 +67,10 @@ static const char vs_bootstrap[] =
     "sys.modules['__main__'] = _main\n"
     "sys.argv[:] = ['<snippet>']\n"
     "random.seed(0)\n"
+    /* The cost of converting a huge integer is bounded by the CPU limit; Python's own guard
+     * (4,300 digits) only when asked for. Set here, every child starts from it. */
+    "if hasattr(sys, 'set_int_max_str_digits'):\n"
+    "    sys.set_int_max_str_digits(_int_max_str_digits)\n"
     "if 'numpy' in sys.modules:\n"
     "    sys.modules['numpy'].random.seed(0)\n"
     "gc.collect()\n"
@@ -77,64 +82,22 @@ static const char vs_bootstrap[] =
     "        f = getattr(mod, '__file__', None)\n"
     "        if f and '/site-packages/' not in f and '/dist-packages/' not in f:\n"
     "            paths.add(os.path.dirname(f))\n"
-    "    return sorted(paths)\n"
-    "def _print_exception(e):\n"
-    "    tb = e.__traceback__.tb_next if e.__traceback__ is not None else None\n"
-    "    traceback.print_exception(type(e), e, tb, file=sys.__stderr__)\n"
-    "def run(source):\n"
-    "    status = _COMPLETED\n"
-    "    try:\n"
-    "        code = compile(source, '<snippet>', 'exec')\n"
-    "    except (SyntaxError, ValueError) as e:\n"
-    "        traceback.print_exception(type(e), e, None, file=sys.__stderr__)\n"
-    "        status = _SYNTAX_ERROR\n"
-    "    except MemoryError:\n"
-    "        status = _MEMORY_ERROR\n"
-    "    except BaseException:\n"
-    "        traceback.print_exc(file=sys.__stderr__)\n"
-    "        status = _EXCEPTION\n"
-    "    else:\n"
-    "        try:\n"
-    "            exec(code, _main.__dict__)\n"
-    "        except SystemExit as e:\n"
-    "            if e.code is not None and e.code != 0:\n"
-    "                print(f'SystemExit: {e.code}', file=sys.__stderr__)\n"
-    "                status = _EXCEPTION\n"
-    "        except MemoryError as e:\n"
-    "            try:\n"
-    "                _print_exception(e)\n"
-    "            except BaseException:\n"
-    "                pass\n"
-    "            status = _MEMORY_ERROR\n"
-    "        except BaseException as e:\n"
-    "            try:\n"
-    "                _print_exception(e)\n"
-    "            except BaseException:\n"
-    "                print('Exception: (the traceback could not be printed)', file=sys.__stderr__)\n"
-    "            status = _EXCEPTION\n"
-    /* Non-daemon threads are waited for (the wall clock bounds them), and the exit hooks of
-     * concurrent.futures run, as a script's would; with neither there is nothing to do. */
-    "    if threading.active_count() > 1 or threading._threading_atexits:\n"
-    "        try:\n"
-    "            threading._shutdown()\n"
-    "        except BaseException:\n"
-    "            pass\n"
-    "    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):\n"
-    "        try:\n"
-    "            stream.flush()\n"
-    "        except BaseException:\n"
-    "            pass\n"
-    "    return status\n";
+    "    return sorted(paths)\n";
 
-static PyObject *vs_run;        /* the bootstrap's run() */
+/* What the runner uses in each child, taken in the server before any snippet could rebind
+ * them: __main__'s dict, builtins.compile, traceback.print_exception, atexit._run_exitfuncs,
+ * the original standard streams and threading._shutdown as it was (to tell a patched one). */
+static PyObject *vs_main_globals, *vs_compile, *vs_print_exception, *vs_run_exitfuncs;
+static PyObject *vs_stdout, *vs_stderr, *vs_threading_shutdown;
 static const char **vs_paths;   /* read_paths() and the fixed extras, NULL-terminated */
 static size_t vs_path_count;
 
 /* Files outside sys.path that ordinary code reads: the loader's cache and system libraries for
- * lazily loaded extensions, time zones, the CPU list (os.cpu_count). */
+ * lazily loaded extensions, time zones, the CPU lists (os.cpu_count, sysconf; view.c). */
 static const char *const vs_extra_read_paths[] = {
     "/etc/ld.so.cache", "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
-    "/usr/share/zoneinfo", "/etc/localtime", "/sys/devices/system/cpu",
+    "/usr/share/zoneinfo", "/etc/localtime", "/sys/devices/system/cpu/online",
+    "/sys/devices/system/cpu/possible", "/sys/devices/system/cpu/present",
 };
 
 static void set_error(char *error, size_t len, const char *what) {
@@ -161,14 +124,48 @@ static int collect_read_paths(PyObject *globals, char *error, size_t error_len) 
     size_t n_extra = sizeof vs_extra_read_paths / sizeof vs_extra_read_paths[0];
     size_t n = (size_t)PyList_Size(list);
     vs_paths = calloc(n + n_extra + 1, sizeof *vs_paths);
+    if (!vs_paths) {
+        Py_DECREF(list);
+        snprintf(error, error_len, "listing the interpreter's paths: out of memory");
+        return -1;
+    }
     for (size_t i = 0; i < n; i++) {
         const char *p = PyUnicode_AsUTF8(PyList_GetItem(list, (Py_ssize_t)i));
-        if (p) vs_paths[vs_path_count++] = strdup(p);
+        char *copy = p ? strdup(p) : NULL;
+        if (p && !copy) {
+            Py_DECREF(list);
+            snprintf(error, error_len, "listing the interpreter's paths: out of memory");
+            return -1;
+        }
+        if (copy) vs_paths[vs_path_count++] = copy;
+        else PyErr_Clear();
     }
     for (size_t i = 0; i < n_extra; i++) vs_paths[vs_path_count++] = vs_extra_read_paths[i];
     Py_DECREF(list);
     return 0;
 }
+
+/* Takes the runner's references (see vs_main_globals) from the bootstrap's globals. */
+static int take_runner_references(PyObject *globals, char *error, size_t error_len) {
+    static const struct { PyObject **slot; const char *expression; } refs[] = {
+        {&vs_main_globals, "_main.__dict__"},
+        {&vs_compile, "builtins.compile"},
+        {&vs_print_exception, "traceback.print_exception"},
+        {&vs_run_exitfuncs, "__import__('atexit')._run_exitfuncs"},
+        {&vs_stdout, "sys.__stdout__"},
+        {&vs_stderr, "sys.__stderr__"},
+        {&vs_threading_shutdown, "threading._shutdown"},
+    };
+    for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
+        *refs[i].slot = PyRun_String(refs[i].expression, Py_eval_input, globals, globals);
+        if (!*refs[i].slot) {
+            set_error(error, error_len, refs[i].expression);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 
 /* The user's package folders go first on sys.path, each as a site directory (its .pth files
  * read), so that a virtual environment's networkx or pandas is the one imported. */
@@ -200,6 +197,7 @@ static int add_package_folders(const struct vs_interpreter_setup *setup, char *e
 
 int vs_interpreter_init(const struct vs_interpreter_setup *setup, char *error, size_t error_len) {
     const char *preload = setup->preload, *scratch_dir = setup->scratch_dir;
+    long int_max_str_digits = setup->int_max_str_digits;
     PyPreConfig pre;
     PyPreConfig_InitIsolatedConfig(&pre);
     pre.utf8_mode = 1; /* the isolated config would otherwise print ASCII only */
@@ -235,27 +233,16 @@ int vs_interpreter_init(const struct vs_interpreter_setup *setup, char *error, s
     PyDict_SetItemString(globals, "_preload", p);
     Py_XDECREF(s);
     Py_XDECREF(p);
-    static const struct { const char *name; long value; } codes[] = {
-        {"_COMPLETED", VS_EXIT_COMPLETED}, {"_EXCEPTION", VS_EXIT_EXCEPTION},
-        {"_SYNTAX_ERROR", VS_EXIT_SYNTAX_ERROR}, {"_MEMORY_ERROR", VS_EXIT_MEMORY_ERROR},
-    };
-    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
-        PyObject *v = PyLong_FromLong(codes[i].value);
-        PyDict_SetItemString(globals, codes[i].name, v);
-        Py_XDECREF(v);
-    }
+    PyObject *digits = PyLong_FromLong(int_max_str_digits);
+    PyDict_SetItemString(globals, "_int_max_str_digits", digits);
+    Py_XDECREF(digits);
     PyObject *result = PyRun_String(vs_bootstrap, Py_file_input, globals, globals);
     if (!result) {
         set_error(error, error_len, "preloading");
         return -1;
     }
     Py_DECREF(result);
-    vs_run = PyDict_GetItemString(globals, "run");
-    Py_XINCREF(vs_run);
-    if (!vs_run) {
-        snprintf(error, error_len, "the bootstrap defined no run()");
-        return -1;
-    }
+    if (take_runner_references(globals, error, error_len) != 0) return -1;
     return collect_read_paths(globals, error, error_len);
 }
 
@@ -264,16 +251,160 @@ const char *const *vs_interpreter_read_paths(size_t *count) {
     return vs_paths;
 }
 
-int vs_interpreter_run(const char *source, size_t length) {
-    PyObject *text = PyUnicode_DecodeUTF8(source, (Py_ssize_t)length, "replace");
-    PyObject *status = text ? PyObject_CallOneArg(vs_run, text) : NULL;
-    long code = status ? PyLong_AsLong(status) : VS_EXIT_EXCEPTION;
-    if (PyErr_Occurred()) {
-        /* Not PyErr_Print: on SystemExit it would finalise the interpreter. */
-        PyErr_Clear();
-        code = VS_EXIT_EXCEPTION;
+/* Last resort when printing the exception itself failed: its type's name, from C. */
+static void write_unprintable(PyObject *type) {
+    char line[256];
+    const char *name = PyType_Check(type) ? ((PyTypeObject *)type)->tp_name : "Exception";
+    int n = snprintf(line, sizeof line, "%s: (the traceback could not be printed)\n", name);
+    (void)!write(STDERR_FILENO, line, n > 0 && (size_t)n < sizeof line ? (size_t)n : 0);
+}
+
+/* traceback.print_exception(type, value, tb, file=sys.__stderr__): the stream the snippet
+ * started with, so that replacing sys.stderr cannot hide the exception's type. */
+static void print_exception(PyObject *type, PyObject *value, PyObject *tb) {
+    PyObject *args = PyTuple_Pack(3, type, value ? value : Py_None, tb ? tb : Py_None);
+    PyObject *kwargs = Py_BuildValue("{sO}", "file", vs_stderr);
+    PyObject *printed = args && kwargs ? PyObject_Call(vs_print_exception, args, kwargs) : NULL;
+    Py_XDECREF(args);
+    Py_XDECREF(kwargs);
+    if (printed) {
+        Py_DECREF(printed);
+        return;
     }
-    return (int)code;
+    PyErr_Clear();
+    write_unprintable(type);
+}
+
+/* SystemExit(None), SystemExit(0) (and False) end a run as completed, as in python3; any other
+ * code is an exception. Read in C, so that no __eq__ of the snippet's decides it. */
+static bool clean_exit(PyObject *value) {
+    PyObject *code = ((PySystemExitObject *)value)->code;
+    if (code == NULL || code == Py_None) return true;
+    if (!PyLong_Check(code)) return false;
+    int overflow = 0;
+    long n = PyLong_AsLongAndOverflow(code, &overflow);
+    if (n == -1 && PyErr_Occurred()) PyErr_Clear();
+    return n == 0 && overflow == 0;
+}
+
+static void print_system_exit(PyObject *value) {
+    PyObject *code = ((PySystemExitObject *)value)->code;
+    PyObject *text = code ? PyObject_Str(code) : NULL;
+    const char *detail = text ? PyUnicode_AsUTF8(text) : NULL;
+    if (!detail) PyErr_Clear();
+    PyObject *line = PyUnicode_FromFormat("SystemExit: %s\n", detail ? detail : "(unprintable)");
+    PyObject *written = line ? PyObject_CallMethod(vs_stderr, "write", "O", line) : NULL;
+    if (!written) PyErr_Clear();
+    Py_XDECREF(written);
+    Py_XDECREF(line);
+    Py_XDECREF(text);
+}
+
+/* The snippet's code raised (the exception is pending): decide the verdict from C and report it
+ * to the server (confine.h, VS_REPORT_VERDICT) before any more of the snippet's code can run,
+ * then print the exception, which may run it again (its __str__). */
+static enum vs_child_exit snippet_raised(void) {
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    bool system_exit = PyErr_GivenExceptionMatches(type, PyExc_SystemExit) && value != NULL;
+    enum vs_child_exit verdict = system_exit && clean_exit(value)                   ? VS_EXIT_COMPLETED
+                                 : PyErr_GivenExceptionMatches(type, PyExc_MemoryError) ? VS_EXIT_MEMORY_ERROR
+                                                                                      : VS_EXIT_EXCEPTION;
+    if (verdict != VS_EXIT_COMPLETED) vs_report(VS_REPORT_VERDICT, verdict);
+    if (system_exit) {
+        if (verdict != VS_EXIT_COMPLETED) print_system_exit(value);
+    } else {
+        print_exception(type, value, tb);
+    }
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    return verdict;
+}
+
+/* The source did not compile: nothing of the snippet has run. No traceback, only the error. */
+static enum vs_child_exit compile_failed(void) {
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    enum vs_child_exit verdict =
+        PyErr_GivenExceptionMatches(type, PyExc_SyntaxError) || PyErr_GivenExceptionMatches(type, PyExc_ValueError)
+            ? VS_EXIT_SYNTAX_ERROR
+        : PyErr_GivenExceptionMatches(type, PyExc_MemoryError) ? VS_EXIT_MEMORY_ERROR
+                                                               : VS_EXIT_EXCEPTION;
+    vs_report(VS_REPORT_VERDICT, verdict);
+    if (verdict != VS_EXIT_MEMORY_ERROR) print_exception(type, value, NULL);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    return verdict;
+}
+
+static void flush(PyObject *stream) {
+    PyObject *result = stream && stream != Py_None ? PyObject_CallMethod(stream, "flush", NULL) : NULL;
+    Py_XDECREF(result);
+    PyErr_Clear();
+}
+
+/* Whether threading._shutdown has anything to do: another thread, a threading atexit hook, or a
+ * snippet's own _shutdown. Calling it for nothing costs 0.2 ms of a 1.5 ms print(2 + 3) (it
+ * writes to pages the child then copies). */
+static bool shutdown_needed(PyObject *threading, PyObject *shutdown) {
+    PyThreadState *me = PyThreadState_Get();
+    if (PyThreadState_Next(PyInterpreterState_ThreadHead(PyThreadState_GetInterpreter(me))) != NULL) return true;
+    if (shutdown != vs_threading_shutdown) return true;
+    PyObject *hooks = PyObject_GetAttrString(threading, "_threading_atexits");
+    bool pending = hooks == NULL || !PyList_Check(hooks) || PyList_GET_SIZE(hooks) > 0;
+    Py_XDECREF(hooks);
+    PyErr_Clear();
+    return pending;
+}
+
+/* What python3 does after a script, in Py_FinalizeEx's order: wait for the non-daemon threads
+ * (threading._shutdown, looked up now as python3 does, so a patched one is what is called), run
+ * the atexit callbacks (the interpreter's own machinery prints an exception in one, and the exit
+ * status stays), flush the streams. The child's wall-clock and CPU limits bound it all. The rest
+ * of finalisation (module teardown, __del__ of what is left) is not run. */
+static void run_exit_sequence(void) {
+    PyObject *name = PyUnicode_FromString("threading");
+    PyObject *threading = name ? PyImport_GetModule(name) : NULL;
+    Py_XDECREF(name);
+    PyObject *shutdown = threading ? PyObject_GetAttrString(threading, "_shutdown") : NULL;
+    PyErr_Clear();
+    if (shutdown && shutdown_needed(threading, shutdown)) {
+        PyObject *done = PyObject_CallNoArgs(shutdown);
+        if (!done) PyErr_WriteUnraisable(threading);
+        Py_XDECREF(done);
+    }
+    Py_XDECREF(shutdown);
+    Py_XDECREF(threading);
+    PyErr_Clear();
+    PyObject *done = PyObject_CallNoArgs(vs_run_exitfuncs);
+    if (!done) PyErr_WriteUnraisable(vs_run_exitfuncs);
+    Py_XDECREF(done);
+    PyErr_Clear();
+    flush(PySys_GetObject("stdout"));
+    flush(PySys_GetObject("stderr"));
+    flush(vs_stdout);
+    flush(vs_stderr);
+}
+
+int vs_interpreter_run(const char *source, size_t length) {
+    enum vs_child_exit verdict = VS_EXIT_COMPLETED;
+    PyObject *text = PyUnicode_DecodeUTF8(source, (Py_ssize_t)length, "replace");
+    PyObject *code = text ? PyObject_CallFunction(vs_compile, "Oss", text, "<snippet>", "exec") : NULL;
+    Py_XDECREF(text);
+    if (!code) {
+        verdict = compile_failed();
+    } else {
+        PyObject *result = PyEval_EvalCode(code, vs_main_globals, vs_main_globals);
+        Py_DECREF(code);
+        if (result) Py_DECREF(result);
+        else verdict = snippet_raised();
+    }
+    run_exit_sequence();
+    return (int)verdict;
 }
 
 /* CPython's fork protocol (PyOS_BeforeFork, PyOS_AfterFork_*) is for a process with other

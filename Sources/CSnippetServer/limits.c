@@ -3,6 +3,9 @@
 
 #include "confine.h"
 
+/* Far more than ordinary code keeps pending at once (a handler or two, a sigwait). */
+#define VS_CHILD_PENDING_SIGNALS 64
+
 static int set_limit(int resource, rlim_t soft, rlim_t hard) {
     struct rlimit rl = {.rlim_cur = soft, .rlim_max = hard};
     return setrlimit(resource, &rl) == 0 ? 0 : -errno;
@@ -35,5 +38,9 @@ int vs_apply_rlimits(const struct vs_request *req, const char **step) {
     if ((rc = set_limit(RLIMIT_MEMLOCK, 0, 0))) return rc;
     *step = "setrlimit(RLIMIT_MSGQUEUE)";
     if ((rc = set_limit(RLIMIT_MSGQUEUE, 0, 0))) return rc;
+    /* Blocks queueing real-time signals by the thousand: inherited, the limit would be the
+     * server's (tens of thousands), counted per user. */
+    *step = "setrlimit(RLIMIT_SIGPENDING)";
+    if ((rc = set_limit(RLIMIT_SIGPENDING, VS_CHILD_PENDING_SIGNALS, VS_CHILD_PENDING_SIGNALS))) return rc;
     return 0;
 }

@@ -10,15 +10,21 @@
 
 #include "confine.h"
 
+uid_t vs_child_uid(pid_t server_pid, uint32_t child_counter) {
+    return (uid_t)(VS_CHILD_UID_BASE + ((((uint32_t)server_pid << 8) | (child_counter & 0xffu)) % VS_CHILD_UID_SPAN));
+}
+
 /* Blocks a snippet from raising its rlimits again, reading root-only files that Landlock would
- * allow, or signalling root processes: after this the child holds no capability at all. */
-int vs_drop_privileges(const char **step) {
+ * allow, or signalling root processes: after this the child holds no capability at all. The uid
+ * is the child's own (VS_CHILD_UID_BASE), so that no per-user count of the kernel is shared with
+ * a neighbour. */
+int vs_drop_privileges(uid_t uid, const char **step) {
     *step = "setgroups(0)";
     if (setgroups(0, NULL) != 0) return -errno;
     *step = "setresgid(65534)";
     if (setresgid(VS_SANDBOX_GID, VS_SANDBOX_GID, VS_SANDBOX_GID) != 0) return -errno;
-    *step = "setresuid(65534)";
-    if (setresuid(VS_SANDBOX_UID, VS_SANDBOX_UID, VS_SANDBOX_UID) != 0) return -errno;
+    *step = "setresuid(child uid)";
+    if (setresuid(uid, uid, uid) != 0) return -errno;
     /* Check that it is permanent: a process that could get root back has not dropped it. */
     *step = "setresuid(0) must fail";
     if (setresuid(0, 0, 0) == 0) return -EPERM;

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "reaper.h"
 #include "scratch.h"
+#include "seccomp_arch.h"
 #include "snippet_server.h"
 
 /* Folders a user may add (--package-folders): enough for a few virtual environments. */
@@ -27,6 +28,7 @@ struct vs_options {
     uint32_t accept_missing; /* enum vs_protection bits the caller accepts to do without */
     char *packages[VS_MAX_PACKAGE_FOLDERS]; /* absolute paths of existing folders */
     size_t package_count;
+    long int_max_str_digits; /* 0: no limit on int-to-str conversion; else at least 640 */
 };
 
 /* "/a/site-packages:/b": each an absolute path to a folder that exists. */
@@ -62,6 +64,7 @@ static int parse_options(int argc, char **argv, struct vs_options *o, char *erro
     o->scratch_root = "/var/tmp";
     o->accept_missing = 0;
     o->package_count = 0;
+    o->int_max_str_digits = 0;
     for (int i = 1; i < argc; i += 2) {
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(argv[i], "--preload") == 0 && value) {
@@ -70,6 +73,15 @@ static int parse_options(int argc, char **argv, struct vs_options *o, char *erro
             o->scratch_root = value;
         } else if (strcmp(argv[i], "--package-folders") == 0 && value) {
             if (parse_package_folders(argv[i + 1], o, error, len) != 0) return -1;
+        } else if (strcmp(argv[i], "--int-max-str-digits") == 0 && value) {
+            char *end;
+            errno = 0;
+            o->int_max_str_digits = strtol(value, &end, 10);
+            if (errno || *end || end == value || o->int_max_str_digits < 0 ||
+                (o->int_max_str_digits > 0 && o->int_max_str_digits < 640)) {
+                snprintf(error, len, "--int-max-str-digits must be 0 (no limit) or at least 640: %s", value);
+                return -1;
+            }
         } else if (strcmp(argv[i], "--accept-missing") == 0 && value) {
             for (size_t k = 0; k < sizeof vs_protection_names / sizeof vs_protection_names[0]; k++)
                 if (strstr(value, vs_protection_names[k].name)) o->accept_missing |= vs_protection_names[k].bit;
@@ -152,10 +164,22 @@ static int take_protocol_fds(int *request_fd, int *response_fd) {
     *response_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 10);
     int null = open("/dev/null", O_RDWR);
     if (*request_fd < 0 || *response_fd < 0 || null < 0) return -1;
-    dup2(null, STDIN_FILENO);
-    dup2(null, STDOUT_FILENO);
+    int rc = dup2(null, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0 ? -1 : 0;
     close(null);
-    return 0;
+    return rc;
+}
+
+/* A session of its own, for the scheduler: each session is an autogroup (where the kernel has
+ * them, /proc/sys/kernel/sched_autogroup_enabled), the CPU is shared between autogroups before
+ * threads, and every child inherits its server's. As each server runs one child at a time, a
+ * child with 60 busy threads then cannot starve the child of another server into a wall-clock
+ * timeout (neighbours/cpu_threads_starve.py). One setsid per server: one per child would cost
+ * an autogroup's creation and teardown every time (0.5 ms of CPU measured). The server was
+ * spawned as leader of its own process group, which setsid refuses, so it first steps into its
+ * parent's group (same session) for the moment; where it cannot, it goes on without. */
+static void own_session(void) {
+    if (getsid(0) == getpid()) return;
+    if (setpgid(0, getpgid(getppid())) != 0 || setsid() < 0) PLOG_E("a session of our own (CPU share per server)");
 }
 
 static uint32_t available_protections(int abi, bool *can_drop) {
@@ -164,7 +188,7 @@ static uint32_t available_protections(int abi, bool *can_drop) {
     if (abi >= 1) bits |= VS_PROTECT_LANDLOCK_FS;
     if (abi >= 4) bits |= VS_PROTECT_LANDLOCK_NET;
     if (abi >= 6) bits |= VS_PROTECT_LANDLOCK_SCOPE;
-    /* As root we drop to nobody; as anyone else the child is already unprivileged. */
+    /* As root we drop to a uid of the child's own; as anyone else the child is already unprivileged. */
     *can_drop = geteuid() == 0;
     return bits;
 }
@@ -191,11 +215,19 @@ static int rebuild_landlock(struct vs_confinement *c, int abi, const char *scrat
     return 0;
 }
 
+/* Zeroes the stack the next request's calls will reuse: deeper than any of them goes (the
+ * reaper, snprintf's conversions, libseccomp's name lookup use a few KiB). */
+static __attribute__((noinline)) void wipe_stack_below(void) {
+    char stale[64 * 1024];
+    explicit_bzero(stale, sizeof stale);
+    __asm__ volatile("" : : "r"(stale) : "memory");
+}
+
 int snippet_server_main(int argc, char **argv) {
     /* For the syscall sweep test: libseccomp's own table, so the test does not keep one. */
     if (argc == 2 && strcmp(argv[1], "--syscall-names") == 0) {
         char name[64];
-        for (int nr = 0; nr < 1024; nr++)
+        for (int nr = 0; nr < vs_arch_syscall_limit; nr++)
             if (strncmp(vs_syscall_name(nr, 0, name, sizeof name), "syscall ", 8) != 0) printf("%d %s\n", nr, name);
         return 0;
     }
@@ -215,6 +247,7 @@ int snippet_server_main(int argc, char **argv) {
     for (int sig = 1; sig < NSIG; sig++)
         if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
     signal(SIGPIPE, SIG_IGN); /* a vanished client is an EPIPE, then a clean exit */
+    own_session();
     char note[VS_MAX_NOTE_BYTES] = "";
     struct vs_options opts;
     if (parse_options(argc, argv, &opts, note, sizeof note) != 0) {
@@ -241,12 +274,18 @@ int snippet_server_main(int argc, char **argv) {
         send_hello(response_fd, VS_START_SETUP_FAILED, protections, 0, abi, note);
         return 1;
     }
+    int hidden = scratch.view ? vs_host_name_hide() : 0;
+    if (hidden != 0) {
+        snprintf(note, sizeof note, "cannot make a UTS namespace for the host name: %s", strerror(-hidden));
+        send_hello(response_fd, VS_START_SETUP_FAILED, protections, 0, abi, note);
+        return 1;
+    }
     if (chdir(scratch.path) != 0) PLOG_E("chdir(%s)", scratch.path);
     reset_environment(scratch.path);
 
     int status = 1;
     struct vs_confinement c = {.landlock_ruleset_fd = -1,
-                               .privileges = as_root                 ? VS_DROP_TO_NOBODY
+                               .privileges = as_root                 ? VS_DROP_TO_CHILD_UID
                                              : scratch.user_namespace ? VS_DROP_CAPABILITIES
                                                                       : VS_KEEP_USER};
     /* Everything, the private root included (it needs root or a user namespace): without it
@@ -265,7 +304,8 @@ int snippet_server_main(int argc, char **argv) {
     }
     const struct vs_interpreter_setup setup = {
         .program = installation.program, .preload = opts.preload, .packages = (const char *const *)opts.packages,
-        .package_count = opts.package_count, .scratch_dir = scratch.path};
+        .package_count = opts.package_count, .scratch_dir = scratch.path,
+        .int_max_str_digits = opts.int_max_str_digits};
     if (vs_interpreter_init(&setup, note, sizeof note) != 0) {
         send_hello(response_fd, VS_START_INTERPRETER_FAILED, protections, 0, abi, note);
         goto out;
@@ -285,11 +325,15 @@ int snippet_server_main(int argc, char **argv) {
     maps_fd = -1;
     vs_interpreter_count_threads(status_fd);
     status_fd = -1;
+    char *code = malloc(VS_MAX_CODE_BYTES + 1);
+    if (!code) {
+        send_hello(response_fd, VS_START_SETUP_FAILED, protections, 0, abi, "cannot allocate the request buffer");
+        goto out;
+    }
     if (send_hello(response_fd, VS_START_READY, c.protections, 0, abi, "") != 0) goto out;
 
-    char *code = malloc(VS_MAX_CODE_BYTES + 1);
     struct vs_result result = {0};
-    for (;;) {
+    for (uint32_t children = 0;; children++) {
         struct vs_request req;
         int got = read_all(request_fd, &req, sizeof req);
         if (got == 0) {
@@ -302,10 +346,19 @@ int snippet_server_main(int argc, char **argv) {
             break;
         }
         code[req.code_length] = '\0';
-        memset(&result.header, 0, sizeof result.header);
+        /* Every child inherits this process's memory: nothing of an earlier snippet may be in
+         * it at the fork, neither in the result it was sent nor on the stack below this frame
+         * (the deeper calls of its run: the refused call's notification, the note's digits). */
+        explicit_bzero(&result.header, sizeof result.header);
+        explicit_bzero(result.note, sizeof result.note);
         result.out.length = result.err.length = 0;
-        result.note[0] = '\0';
-        int rc = vs_run_request(&c, &req, code, &result);
+        wipe_stack_below();
+        int rc = 0;
+        if (c.privileges == VS_DROP_TO_CHILD_UID) {
+            c.child_uid = vs_child_uid(getpid(), children);
+            rc = vs_scratch_hand_to(&scratch, c.child_uid);
+        }
+        if (rc == 0) rc = vs_run_request(&c, &req, code, &result);
         if (rc != 0) {
             result.header.outcome = VS_OUTCOME_SETUP_FAILED;
             result.header.detail = -rc;
@@ -316,9 +369,8 @@ int snippet_server_main(int argc, char **argv) {
         /* A Landlock rule names the folder's mount as it was: a new tmpfs needs a new rule. */
         if (wiped == 1 && c.landlock_ruleset_fd >= 0 && rebuild_landlock(&c, abi, scratch.path) != 0) break;
         int sent = send_result(response_fd, &result);
-        /* Every child inherits this process's memory: one snippet's source must be gone before
-         * the next child is forked, or it could read it with ctypes. (What it printed lives in
-         * pages no child maps: reaper.c.) */
+        /* The source too, or the next child could read it with ctypes. (What it printed lives
+         * in pages no child maps: reaper.c.) */
         explicit_bzero(code, req.code_length);
         if (sent != 0) break;
     }

@@ -22,10 +22,14 @@
 
 /* Bound read-only into the view when present: the interpreter and its libraries (/usr holds
  * all of Debian's), the dynamic loader's cache, the alternatives its links go through
- * (libblas), Debian's sitecustomize (/etc/python3.X, added below), the CPU list for
- * os.cpu_count, the harmless devices. */
+ * (libblas), Debian's sitecustomize (/etc/python3.X, added below), the harmless devices, and of
+ * /sys only the CPU lists that glibc's sysconf and OpenBLAS read for the processor count. The
+ * rest of /sys/devices/system/cpu would answer with the host's values: its CPU vulnerabilities,
+ * idle-state counters, frequencies (secrets/sysfs_cpu_vulnerabilities.py,
+ * sysfs_cpuidle_counters.py). */
 static const char *const vs_view_binds[] = {
-    "/usr", "/etc/ld.so.cache", "/etc/alternatives", "/etc/localtime", "/sys/devices/system/cpu",
+    "/usr", "/etc/ld.so.cache", "/etc/alternatives", "/etc/localtime",
+    "/sys/devices/system/cpu/online", "/sys/devices/system/cpu/possible", "/sys/devices/system/cpu/present",
     "/dev/null", "/dev/zero", "/dev/urandom", "/dev/random",
 };
 

@@ -11,7 +11,7 @@ public enum Protection: String, Sendable, Hashable, CaseIterable, Codable, Compa
     case landlockNetwork = "landlock-net"
     /// Landlock scoping (ABI 6): no signals to, no abstract sockets of, processes outside.
     case landlockScoping = "landlock-scope"
-    /// The child runs as an unprivileged user (dropped from root to `nobody`, or never root),
+    /// The child runs as an unprivileged user (dropped from root to a uid of its own, or never root),
     /// so it cannot raise its own limits again.
     case unprivilegedUser = "unprivileged-user"
     /// `PR_SET_NO_NEW_PRIVS`: nothing the child does can gain privileges.

@@ -29,6 +29,10 @@ public struct SandboxConfiguration: Sendable, Hashable {
     /// everything else. As root the folder is a small tmpfs inside the server's private root,
     /// and this is not used.
     public var scratchRoot: String
+    /// Digits Python may convert between `int` and `str` (`sys.set_int_max_str_digits`). Default
+    /// 0, no limit: `str(2**20000)` works as a mathematician expects, and the CPU limit bounds
+    /// what a huge conversion costs. 4300 restores Python's own guard; otherwise at least 640.
+    public var intMaxStrDigits: Int
 
     public static let defaultPreload = [
         "math", "cmath", "fractions", "decimal", "itertools", "functools", "statistics",
@@ -43,7 +47,8 @@ public struct SandboxConfiguration: Sendable, Hashable {
         acceptMissing: Set<Protection> = [],
         serverExecutable: String? = nil,
         scratchRoot: String = "/var/tmp",
-        packageFolders: [String] = []
+        packageFolders: [String] = [],
+        intMaxStrDigits: Int = 0
     ) {
         self.servers = max(1, servers)
         self.preload = preload
@@ -53,6 +58,7 @@ public struct SandboxConfiguration: Sendable, Hashable {
         self.serverExecutable = serverExecutable
         self.scratchRoot = scratchRoot
         self.packageFolders = packageFolders
+        self.intMaxStrDigits = intMaxStrDigits
     }
 
     /// One server per core the process may run on.

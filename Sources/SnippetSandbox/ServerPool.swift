@@ -29,7 +29,7 @@ public final class ServerPool: Sendable {
     public init(configuration: SandboxConfiguration) async throws(SandboxError) {
         let executable = try Self.locateServer(configuration.serverExecutable)
         let routing = Routing(preload: configuration.preload, enabled: configuration.routeByImports)
-        var common = ["--scratch-root", configuration.scratchRoot]
+        var common = ["--scratch-root", configuration.scratchRoot, "--int-max-str-digits", "\(configuration.intMaxStrDigits)"]
         if !configuration.packageFolders.isEmpty {
             common += ["--package-folders", configuration.packageFolders.joined(separator: ":")]
         }

@@ -1,4 +1,5 @@
-// The limits each snippet runs under: --timeout, --cpu, --memory, --max-output; they build a SandboxLimits.
+// The limits each snippet runs under: --timeout, --cpu, --memory, --max-output build a SandboxLimits;
+// --int-max-str-digits goes to every server.
 
 import ArgumentParser
 import SnippetSandbox
@@ -24,7 +25,21 @@ struct LimitOptions: ParsableArguments {
         help: ArgumentHelp("Captured output per stream; past it the snippet is stopped. Example: --max-output 256K", valueName: "size"))
     var maxOutput = SandboxLimits.default.output
 
-    /// The limits every snippet of the run gets; nothing else reads these options.
+    @Option(
+        name: .customLong("int-max-str-digits"),
+        help: ArgumentHelp(
+            "Digits Python may convert between int and str; 0 (the default) is no limit, the CPU limit bounding the cost. "
+                + "Python's own guard is 4300. Example: --int-max-str-digits 4300",
+            valueName: "n"))
+    var intMaxStrDigits = 0
+
+    func validate() throws {
+        if intMaxStrDigits < 0 || (1..<640).contains(intMaxStrDigits) {
+            throw ValidationError("--int-max-str-digits must be 0 (no limit) or at least 640 (got \(intMaxStrDigits)); example: --int-max-str-digits 4300")
+        }
+    }
+
+    /// The limits every snippet of the run gets (all but --int-max-str-digits, which is the servers').
     var sandboxLimits: SandboxLimits {
         var limits = SandboxLimits.default
         limits.wallTime = timeout.duration

@@ -54,7 +54,8 @@ struct VerifySnippets: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let job = output.job(input: input)
         try job.checkFiles(summary: output.summaryJSON)
-        let configuration = pool.configuration(limits: limits.sandboxLimits)
+        var configuration = pool.configuration(limits: limits.sandboxLimits)
+        configuration.intMaxStrDigits = limits.intMaxStrDigits
         let reporter = ProgressReporter()
         reporter.starting(servers: configuration.servers)
         // Counted while the servers start; the progress line shows it when it is ready.

@@ -53,5 +53,36 @@ struct LoadAndFaultTests {
         for run in runs { kinds[run.outcome.kind.rawValue, default: 0] += 1 }
         print("load and faults: \(count) snippets, \(killed.count) servers killed, \(lost) snippets lost with them, seed \(seed), outcomes \(kinds.sorted { $0.key < $1.key })")
     }
+
+    /// A failure of the server's own machinery is never charged to the snippet: with the server
+    /// held to its present address space, growing a capture buffer fails (mmap), and the run is
+    /// a sandbox error, not the snippet's output limit.
+    @Test func aCaptureBufferTheServerCannotGrowIsASandboxError() async throws {
+        let pool = try await ServerPool(configuration: SandboxConfiguration(servers: 1, preload: ["math"]))
+        _ = await pool.run("print(1)")
+        let pid = try #require(pool.serverProcessIDs.first)
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        let vmKiB = try #require(status.split(separator: "\n").first { $0.hasPrefix("VmSize:") }
+            .flatMap { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first }
+            .flatMap { UInt($0.trimmingCharacters(in: .whitespaces)) })
+        #expect(try Self.limitAddressSpace(of: pid, to: "\(vmKiB * 1024 + (4 << 20))") == 0)
+        let flood = await pool.run("import sys\nsys.stdout.write('x' * (32 << 20))", limits: SandboxLimits(output: .mebibytes(64)))
+        #expect(try Self.limitAddressSpace(of: pid, to: "unlimited") == 0)
+        let after = await pool.run("print('still serving')")
+        await pool.shutdown()
+        #expect(flood.outcome.kind == .sandboxError, "\(flood.outcome.summary)")
+        #expect(after.stdout == "still serving\n", "\(after.outcome.summary)")
+    }
+
+    /// util-linux's prlimit: Swift's Glibc does not import prlimit(2). Hard limit unlimited, so
+    /// each child may still set its own.
+    private static func limitAddressSpace(of pid: Int32, to soft: String) throws -> Int32 {
+        let tool = Process()
+        tool.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+        tool.arguments = ["--pid", "\(pid)", "--as=\(soft):unlimited"]
+        try tool.run()
+        tool.waitUntilExit()
+        return tool.terminationStatus
+    }
 }
 }

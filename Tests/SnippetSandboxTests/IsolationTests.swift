@@ -101,6 +101,61 @@ struct StartupTests {
         }
     }
 
+    /// What a snippet can learn of the scratch folder's past: its times, links, entries and the
+    /// inode number the next file gets (the tmpfs's counter).
+    static let scratchFingerprint = """
+        import os
+        st = os.stat('.')
+        fd = os.open('probe', os.O_CREAT | os.O_WRONLY, 0o600)
+        ino = os.fstat(fd).st_ino
+        os.close(fd)
+        os.remove('probe')
+        print(os.listdir('.'), st.st_nlink, oct(st.st_mode), st.st_mtime_ns == st.st_ctime_ns == st.st_atime_ns, ino)
+        """
+
+    @Test func aSnippetFindsTheScratchFolderAsFreshAsTheFirstDid() async throws {
+        // One server, so that every run lands on the folder the one before used.
+        let pool = try await ServerPool(configuration: SandboxConfiguration(servers: 1, preload: ["math"]))
+        let first = await pool.run(Self.scratchFingerprint)
+        let traces = [
+            "import os\nfor i in range(50):\n    open(f'f{i}', 'w').close()\nfor i in range(50):\n    os.remove(f'f{i}')",
+            "import os\nos.listdir('.')",
+            "import os\nos.mkdir('d')\nos.rmdir('d')\nst = os.stat('.')\nos.utime('.', ns=(st.st_atime_ns, st.st_atime_ns))",
+            "import os\nos.chmod('.', 0o755)",
+        ]
+        var after: [String] = []
+        for trace in traces {
+            _ = await pool.run(trace)
+            after.append(await pool.run(Self.scratchFingerprint).stdout)
+        }
+        await pool.shutdown()
+        #expect(first.outcome == .completed, first.explanation)
+        for (trace, seen) in zip(traces, after) {
+            #expect(seen == first.stdout, "after `\(trace)`")
+        }
+    }
+
+    @Test func descriptorsKeptInFlightDoNotFailANeighboursStart() async throws {
+        // Descriptors in flight count against the sandbox user's allowance, shared by every
+        // child of every server: the handover of a neighbour's seccomp listener must not need it.
+        let pool = try await SharedPool.get()
+        let hold = "import array, socket, time\na, b = socket.socketpair()\n"
+            + "a.sendmsg([b'x'], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array('i', [a.fileno()] * 250))])\n"
+            + "print('holding', flush=True)\ntime.sleep(2)"
+        async let holder = pool.run(hold)
+        var neighbours: [SnippetRun] = []
+        for k in 0..<8 {
+            try await Task.sleep(for: .milliseconds(200))
+            neighbours.append(await pool.run("print(\(k) * 3)"))
+        }
+        // The holder's own send may be refused if other children of the machine already hold
+        // that many in flight: then there is nothing to prove, and nothing that may fail.
+        _ = await holder
+        for (k, run) in neighbours.enumerated() {
+            #expect(run.outcome == .completed && run.stdout == "\(k * 3)\n", run.explanation)
+        }
+    }
+
     @Test func theCallersEnvironmentNeverReachesASnippet() async throws {
         let secret = "vs-secret-\(UInt64.random(in: 0...UInt64.max))"
         setenv("VERIFY_SNIPPETS_TEST_SECRET", secret, 1)

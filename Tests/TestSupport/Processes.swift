@@ -3,7 +3,8 @@
 import Foundation
 import Glibc
 
-/// Live processes of the sandbox user (nobody) whose parent is not a fork server running as root.
+/// Live processes of the sandbox users (nobody, and the uid of its own a root server gives each
+/// child: 0x40000000 up to 0x80000000) whose parent is not a fork server running as root.
 ///
 /// A confined child's parent is always its server; a grandchild's would be the child, or init
 /// once the child is gone. Other tests' children may be running meanwhile, so those are allowed;
@@ -11,7 +12,7 @@ import Glibc
 /// signal lands, so only a process that is still stray after two seconds counts.
 public func strayProcesses() -> [Int32] {
     lasting {
-        processesNow(ownedBy: 65534).filter { pid in
+        processesNow(where: { $0 == 65534 || (0x4000_0000..<0x8000_0000).contains($0) }).filter { pid in
             let parent = parentPID(pid)
             return owner(parent) != 0 || command(parent) != "snippet-server"
         }
@@ -35,12 +36,16 @@ private func lasting(_ find: () -> [Int32]) -> [Int32] {
 }
 
 private func processesNow(ownedBy uid: uid_t) -> [Int32] {
+    processesNow(where: { $0 == uid })
+}
+
+private func processesNow(where matches: (uid_t) -> Bool) -> [Int32] {
     guard let dir = opendir("/proc") else { return [] }
     defer { closedir(dir) }
     var pids: [Int32] = []
     while let entry = readdir(dir) {
         let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        if let pid = Int32(name), owner(pid) == uid { pids.append(pid) }
+        if let pid = Int32(name), let uid = owner(pid), matches(uid) { pids.append(pid) }
     }
     return pids
 }
@@ -59,9 +64,13 @@ public func childProcesses(of parent: Int32) -> [(pid: Int32, arguments: [String
     return children
 }
 
+/// The real uid from /proc/PID/status: /proc/PID itself belongs to root once a process is not
+/// dumpable, as every confined child is.
 private func owner(_ pid: Int32) -> uid_t? {
-    var st = stat()
-    return stat("/proc/\(pid)", &st) == 0 ? st.st_uid : nil
+    let status = readProc(pid, "status")
+    guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Uid:") }),
+          let real = line.split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().first else { return nil }
+    return uid_t(real)
 }
 
 private func readProc(_ pid: Int32, _ file: String) -> String {

@@ -259,6 +259,11 @@ struct VerifySnippetsCLITests {
                                       comma-separated. Example: --preload
                                       math,fractions,sympy (default:
                                       math,cmath,fractions,decimal,itertools,functools,statistics,random,re,numpy,sympy,scipy)
+              --python-path <folders> Folders of Python packages snippets may import,
+                                      searched before the distribution's: colon-separated
+                                      or repeated; each is shown read-only in the sandbox,
+                                      nothing else is. Example: --python-path
+                                      /opt/venvs/math/lib/python3.11/site-packages
               --allow-weaker-sandbox <protections>
                                       Run even when the kernel lacks these protections,
                                       comma-separated, or all: seccomp, landlock-fs,
@@ -277,8 +282,14 @@ struct VerifySnippetsCLITests {
                                       powers of 1024). Example: --memory 1G (default: 2G)
               --max-output <size>     Captured output per stream; past it the snippet is
                                       stopped. Example: --max-output 256K (default: 1M)
+              --int-max-str-digits <n>
+                                      Digits Python may convert between int and str; 0 (the
+                                      default) is no limit, the CPU limit bounding the
+                                      cost. Python's own guard is 4300. Example:
+                                      --int-max-str-digits 4300 (default: 0)
 
             OPTIONS:
+              --version               Show the version.
               -h, --help              Show help information.
 
 
