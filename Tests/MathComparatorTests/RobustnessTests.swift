@@ -1,4 +1,4 @@
-// Hostile inputs: every one returns quickly, without crashing, with a verdict.
+// Hostile inputs: every one returns, without crashing, with a verdict, inside the suite's time limit.
 import Foundation
 import Testing
 @testable import MathComparator
@@ -7,16 +7,11 @@ import Testing
 struct RobustnessTests {
     let comparator = Comparator()
 
-    /// Compares and checks the call took under a second (a debug build: far more than a release needs).
+    /// Compares. A hang or a blow-up past linear time meets the suite's time limit; how fast a
+    /// call is belongs to comparator-benchmark, not to a test a loaded machine could fail.
     @discardableResult
-    private func quickly(_ result: String, _ printed: String, sourceLocation: SourceLocation = #_sourceLocation) -> Comparison {
-        let clock = ContinuousClock()
-        var outcome: Comparison?
-        let elapsed = clock.measure {
-            outcome = comparator.compare(result: result, expression: result, printed: printed)
-        }
-        #expect(elapsed < .seconds(1), "took \(elapsed)", sourceLocation: sourceLocation)
-        return outcome!
+    private func answered(_ result: String, _ printed: String) -> Comparison {
+        comparator.compare(result: result, expression: result, printed: printed)
     }
 
     @Test func deepNesting() {
@@ -24,17 +19,17 @@ struct RobustnessTests {
             let parens = String(repeating: "(", count: depth) + "1" + String(repeating: ")", count: depth)
             let braces = String(repeating: "\\frac{1}{", count: depth) + "2" + String(repeating: "}", count: depth)
             let brackets = String(repeating: "[", count: depth) + "1" + String(repeating: "]", count: depth)
-            quickly(parens, parens)
-            quickly(braces, "0.5")
-            quickly("1", brackets)
-            quickly(String(repeating: "-", count: depth) + "1", String(repeating: "-", count: depth) + "1")
-            quickly(String(repeating: "\\sqrt{", count: depth) + "2" + String(repeating: "}", count: depth), "1.0")
+            answered(parens, parens)
+            answered(braces, "0.5")
+            answered("1", brackets)
+            answered(String(repeating: "-", count: depth) + "1", String(repeating: "-", count: depth) + "1")
+            answered(String(repeating: "\\sqrt{", count: depth) + "2" + String(repeating: "}", count: depth), "1.0")
         }
         // Within the depth cap the value is still read.
-        #expect(verdict(quickly(String(repeating: "(", count: 50) + "7" + String(repeating: ")", count: 50), "7")) == "correct")
+        #expect(verdict(answered(String(repeating: "(", count: 50) + "7" + String(repeating: ")", count: 50), "7")) == "correct")
         // Past it, the reason names the cap.
         let deep = String(repeating: "(", count: 300) + "7" + String(repeating: ")", count: 300)
-        guard case .noExpectedValue(let reason) = quickly(deep, "7") else {
+        guard case .noExpectedValue(let reason) = answered(deep, "7") else {
             Issue.record("nesting past the cap must be refused")
             return
         }
@@ -42,26 +37,26 @@ struct RobustnessTests {
     }
 
     @Test func hugeExponents() {
-        #expect(verdict(quickly("10^{10^{10}}", "1")) == "wrong")
-        quickly("2^{2^{2^{2^{2^{2}}}}}", "2")
-        quickly("9^{9^{9^{9}}}", "inf")
-        quickly("(10^{100000})!", "1")
-        quickly("1", "10**10**10")
-        quickly("1e999999", "1e999999")
-        quickly("\\binom{10^{9}}{10^{8}}", "1")
-        quickly("2^{33000}", "1")
-        #expect(verdict(quickly("2^{100}", "1267650600228229401496703205376")) == "correct")
-        quickly(String(repeating: "9", count: 9_999), String(repeating: "9", count: 9_999))
-        quickly("x^{10^{10}}", "x**10000000000")
-        quickly("\\frac{1}{3}", "0." + String(repeating: "3", count: 9_000))
+        #expect(verdict(answered("10^{10^{10}}", "1")) == "wrong")
+        answered("2^{2^{2^{2^{2^{2}}}}}", "2")
+        answered("9^{9^{9^{9}}}", "inf")
+        answered("(10^{100000})!", "1")
+        answered("1", "10**10**10")
+        answered("1e999999", "1e999999")
+        answered("\\binom{10^{9}}{10^{8}}", "1")
+        answered("2^{33000}", "1")
+        #expect(verdict(answered("2^{100}", "1267650600228229401496703205376")) == "correct")
+        answered(String(repeating: "9", count: 9_999), String(repeating: "9", count: 9_999))
+        answered("x^{10^{10}}", "x**10000000000")
+        answered("\\frac{1}{3}", "0." + String(repeating: "3", count: 9_000))
     }
 
     /// Found by fuzz-latex: 0^0 reached a reciprocal of zero and stopped the process.
     @Test func zeroToTheZero() {
-        #expect(verdict(quickly("0^{0}", "1")) == "correct")
-        quickly("0^0 \\== 0-2", "1")
-        quickly("x^{0}", "1")
-        quickly("0^{-2}", "1")
+        #expect(verdict(answered("0^{0}", "1")) == "correct")
+        answered("0^0 \\== 0-2", "1")
+        answered("x^{0}", "1")
+        answered("0^{-2}", "1")
     }
 
     @Test func garbage() {
@@ -69,9 +64,9 @@ struct RobustnessTests {
         let printable = Array(" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\n".utf8)
         for _ in 0..<5 {
             let text = String(decoding: (0..<100_000).map { _ in printable[Int(g.next() % UInt64(printable.count))] }, as: UTF8.self)
-            quickly(text, text)
-            quickly("5", text)
-            quickly(String(text.prefix(9_000)), "5")
+            answered(text, text)
+            answered("5", text)
+            answered(String(text.prefix(9_000)), "5")
         }
     }
 
@@ -80,24 +75,24 @@ struct RobustnessTests {
         for length in [1, 10, 100, 1_000, 10_000, 100_000] {
             let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: g.next()) }
             let text = String(decoding: bytes, as: UTF8.self)
-            quickly(text, text)
-            quickly("\\frac{1}{2}", text)
+            answered(text, text)
+            answered("\\frac{1}{2}", text)
         }
     }
 
     @Test func hugePrintedOutput() {
         let lines = String(repeating: "1\n", count: 500_000) + "42\n"
-        #expect(verdict(quickly("42", lines)) == "correct")
+        #expect(verdict(answered("42", lines)) == "correct")
         let oneLine = "[" + Array(repeating: "1", count: 200_000).joined(separator: ", ") + "]"
-        quickly("\\{1\\}", oneLine)
+        answered("\\{1\\}", oneLine)
     }
 
     @Test func longCollections() {
         let expected = "\\{" + (1...1500).map(String.init).joined(separator: ", ") + "\\}"
         let printed = "[" + (1...1500).reversed().map(String.init).joined(separator: ", ") + "]"
-        #expect(verdict(quickly(expected, printed)) == "correct")
+        #expect(verdict(answered(expected, printed)) == "correct")
         let fractions = "[" + (1...500).map { "\($0)/7" }.joined(separator: ", ") + "]"
-        #expect(verdict(quickly("\\{" + (1...500).reversed().map { "\\frac{\($0)}{7}" }.joined(separator: ", ") + "\\}", fractions)) == "correct")
+        #expect(verdict(answered("\\{" + (1...500).reversed().map { "\\frac{\($0)}{7}" }.joined(separator: ", ") + "\\}", fractions)) == "correct")
     }
 
     /// Sums, products, derivatives and units past their caps are refused with a reason, not computed.
@@ -134,14 +129,14 @@ struct RobustnessTests {
 
     @Test func pathologicalSymbolic() {
         let long = (0..<400).map { "x^{\($0)}" }.joined(separator: " + ")
-        quickly(long, "x")
-        quickly("\\sin(\\sin(\\sin(\\sin(\\sin(x)))))", "sin(sin(sin(sin(sin(x)))))")
-        quickly("\\frac{1}{x - x}", "zoo")
-        quickly("\\log_{1} 5", "1")
-        quickly("0^{-1}", "zoo")
-        quickly("\\sqrt[0]{2}", "1")
-        quickly("5!", "120")
-        quickly("(-3)!", "1")
-        quickly("3.5!", "11.63")
+        answered(long, "x")
+        answered("\\sin(\\sin(\\sin(\\sin(\\sin(x)))))", "sin(sin(sin(sin(sin(x)))))")
+        answered("\\frac{1}{x - x}", "zoo")
+        answered("\\log_{1} 5", "1")
+        answered("0^{-1}", "zoo")
+        answered("\\sqrt[0]{2}", "1")
+        answered("5!", "120")
+        answered("(-3)!", "1")
+        answered("3.5!", "11.63")
     }
 }

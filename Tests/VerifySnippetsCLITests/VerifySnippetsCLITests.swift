@@ -202,96 +202,96 @@ struct VerifySnippetsCLITests {
     }
 
     static let help = """
-            OVERVIEW: Run model-written Python math snippets in a sandbox and check what
-            they print against the LaTeX result.
+        OVERVIEW: Run model-written Python math snippets in a sandbox and check what
+        they print against the LaTeX result.
 
-            Input: one JSON object per line, in any of three formats (detected per line):
-            flat {"id", "code", "result", "expression", "conditions"}; blocks {"idx",
-            "computations": [{"title", "conditions", "expression", "result", "code"},
-            ...]}; raw model output {"idx", "text": "**Computation 1** ... ```python
-            ...```"}. A blank line yields no output.
+        Input: one JSON object per line, in any of three formats (detected per line):
+        flat {"id", "code", "result", "expression", "conditions"}; blocks {"idx",
+        "computations": [{"title", "conditions", "expression", "result", "code"},
+        ...]}; raw model output {"idx", "text": "**Computation 1** ... ```python
+        ...```"}. A blank line yields no output.
 
-            Output: one record per input record, in input order, every input field kept.
-            Each computation gains "verification": {"verdict": correct | wrong |
-            unverifiable | failed, ...details}, "execution_output" and "execution_error". A
-            malformed line yields {"line": N, "error": "..."}. Progress and the summary go
-            to standard error.
+        Output: one record per input record, in input order, every input field kept.
+        Each computation gains "verification": {"verdict": correct | wrong |
+        unverifiable | failed, ...details}, "execution_output" and "execution_error". A
+        malformed line yields {"line": N, "error": "..."}. Progress and the summary go
+        to standard error.
 
-            Exit status: 0 when every input record got its output record; 1 for a fatal
-            error (unreadable input, unwritable output, no working sandbox), with a
-            message; 2 for bad usage, with a message that says what is accepted.
+        Exit status: 0 when every input record got its output record; 1 for a fatal
+        error (unreadable input, unwritable output, no working sandbox), with a
+        message; 2 for bad usage, with a message that says what is accepted.
 
-            Example: verify-snippets snippets.jsonl -o verified.jsonl --kept kept.jsonl
-            --dropped dropped.jsonl --summary-json summary.json --timeout 5 --jobs 8
+        Example: verify-snippets snippets.jsonl -o verified.jsonl --kept kept.jsonl
+        --dropped dropped.jsonl --summary-json summary.json --timeout 5 --jobs 8
 
-            USAGE: verify-snippets [<options>] <input>
+        USAGE: verify-snippets [<options>] <input>
 
-            ARGUMENTS:
-              <input>                 The input JSONL file; - reads standard input.
-                                      Example: snippets.jsonl
+        ARGUMENTS:
+          <input>                 The input JSONL file; - reads standard input.
+                                  Example: snippets.jsonl
 
-            OUTPUT:
-              -o, --output <file>     Where the output records go; - is standard output.
-                                      Example: -o verified.jsonl (default: -)
-              --kept <file>           Also write, per record with any, the record with only
-                                      its correct and unverifiable computations (a flat
-                                      record goes whole to one side). Example: --kept
-                                      kept.jsonl
-              --dropped <file>        Also write, per record with any, the record with only
-                                      its wrong and failed computations. Example: --dropped
-                                      dropped.jsonl
-              --summary-json <file>   Write the run's counts, speed, latency and
-                                      protections as JSON. Example: --summary-json
-                                      summary.json
-              --resume                Continue an interrupted run into the same -o file:
-                                      its complete records are kept and not run again, a
-                                      torn last line is redone, --kept/--dropped are
-                                      rebuilt from it. Example: --resume
-              --shard <K/N>           Take only the lines whose 0-based index is K modulo
-                                      N, 0 <= K < N (default: from SLURM_ARRAY_TASK_* or
-                                      JOB_COMPLETION_INDEX with VERIFY_SNIPPETS_SHARDS,
-                                      else the whole input). Example: --shard 0/4
+        OUTPUT:
+          -o, --output <file>     Where the output records go; - is standard output.
+                                  Example: -o verified.jsonl (default: -)
+          --kept <file>           Also write, per record with any, the record with only
+                                  its correct and unverifiable computations (a flat
+                                  record goes whole to one side). Example: --kept
+                                  kept.jsonl
+          --dropped <file>        Also write, per record with any, the record with only
+                                  its wrong and failed computations. Example: --dropped
+                                  dropped.jsonl
+          --summary-json <file>   Write the run's counts, speed, latency and
+                                  protections as JSON. Example: --summary-json
+                                  summary.json
+          --resume                Continue an interrupted run into the same -o file:
+                                  its complete records are kept and not run again, a
+                                  torn last line is redone, --kept/--dropped are
+                                  rebuilt from it. Example: --resume
+          --shard <K/N>           Take only the lines whose 0-based index is K modulo
+                                  N, 0 <= K < N (default: from SLURM_ARRAY_TASK_* or
+                                  JOB_COMPLETION_INDEX with VERIFY_SNIPPETS_SHARDS,
+                                  else the whole input). Example: --shard 0/4
 
-            SANDBOX POOL:
-              --jobs <n>              Snippets run at once, each slot with its own fork
-                                      servers (default: one per core). Example: --jobs 8
-              --preload <modules>     Modules each server imports once, before any snippet,
-                                      comma-separated. Example: --preload
-                                      math,fractions,sympy (default:
-                                      math,cmath,fractions,decimal,itertools,functools,statistics,random,re,numpy,sympy,scipy)
-              --python-path <folders> Folders of Python packages snippets may import,
-                                      searched before the distribution's: colon-separated
-                                      or repeated; each is shown read-only in the sandbox,
-                                      nothing else is. Example: --python-path
-                                      /opt/venvs/math/lib/python3.11/site-packages
-              --allow-weaker-sandbox <protections>
-                                      Run even when the kernel lacks these protections,
-                                      comma-separated, or all: seccomp, landlock-fs,
-                                      landlock-net, landlock-scope, unprivileged-user,
-                                      no-new-privs, rlimits, private-root; a missing
-                                      protection otherwise stops the run. Example:
-                                      --allow-weaker-sandbox landlock-net,landlock-scope
-                                      (default: none)
+        SANDBOX POOL:
+          --jobs <n>              Snippets run at once, each slot with its own fork
+                                  servers (default: one per core). Example: --jobs 8
+          --preload <modules>     Modules each server imports once, before any snippet,
+                                  comma-separated. Example: --preload
+                                  math,fractions,sympy (default:
+                                  math,cmath,fractions,decimal,itertools,functools,statistics,random,re,numpy,sympy,scipy)
+          --python-path <folders> Folders of Python packages snippets may import,
+                                  searched before the distribution's: colon-separated
+                                  or repeated; each is shown read-only in the sandbox,
+                                  nothing else is. Example: --python-path
+                                  /opt/venvs/math/lib/python3.11/site-packages
+          --allow-weaker-sandbox <protections>
+                                  Run even when the kernel lacks these protections,
+                                  comma-separated, or all: seccomp, landlock-fs,
+                                  landlock-net, landlock-scope, unprivileged-user,
+                                  no-new-privs, rlimits, private-root; a missing
+                                  protection otherwise stops the run. Example:
+                                  --allow-weaker-sandbox landlock-net,landlock-scope
+                                  (default: none)
 
-            LIMITS PER SNIPPET:
-              --timeout <seconds>     Wall-clock seconds a snippet may run (the published
-                                      pipeline's 10). Example: --timeout 2.5 (default: 10)
-              --cpu <seconds>         CPU seconds a snippet may use, all threads, rounded
-                                      up to whole seconds. Example: --cpu 5 (default: 10)
-              --memory <size>         Address space a snippet may map (K, M, G suffixes,
-                                      powers of 1024). Example: --memory 1G (default: 2G)
-              --max-output <size>     Captured output per stream; past it the snippet is
-                                      stopped. Example: --max-output 256K (default: 1M)
-              --int-max-str-digits <n>
-                                      Digits Python may convert between int and str; 0 (the
-                                      default) is no limit, the CPU limit bounding the
-                                      cost. Python's own guard is 4300. Example:
-                                      --int-max-str-digits 4300 (default: 0)
+        LIMITS PER SNIPPET:
+          --timeout <seconds>     Wall-clock seconds a snippet may run (the published
+                                  pipeline's 10). Example: --timeout 2.5 (default: 10)
+          --cpu <seconds>         CPU seconds a snippet may use, all threads, rounded
+                                  up to whole seconds. Example: --cpu 5 (default: 10)
+          --memory <size>         Address space a snippet may map (K, M, G suffixes,
+                                  powers of 1024). Example: --memory 1G (default: 2G)
+          --max-output <size>     Captured output per stream; past it the snippet is
+                                  stopped. Example: --max-output 256K (default: 1M)
+          --int-max-str-digits <n>
+                                  Digits Python may convert between int and str; 0 (the
+                                  default) is no limit, the CPU limit bounding the
+                                  cost. Python's own guard is 4300. Example:
+                                  --int-max-str-digits 4300 (default: 0)
 
-            OPTIONS:
-              --version               Show the version.
-              -h, --help              Show help information.
+        OPTIONS:
+          --version               Show the version.
+          -h, --help              Show help information.
 
 
-            """
+        """
 }
