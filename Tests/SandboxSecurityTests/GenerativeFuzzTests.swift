@@ -45,10 +45,6 @@ enum SnippetGenerator {
         "import os\nos.chroot('/scratch')\n{M}",
     ]
 
-    /// Dangerous system calls for the raw-syscall attack: socket, fork, execve, kill, ptrace,
-    /// mount, unshare, setns, bpf, io_uring_setup, setuid, chroot, pivot_root, keyctl...
-    static let dangerousSyscalls = [41, 57, 58, 59, 62, 101, 105, 155, 161, 165, 169, 175, 246, 250, 272, 298, 308, 310, 311, 321, 323, 425]
-
     static let benign = [
         "print(sum(range({N})))",
         "import math\nprint(math.factorial({N} % 30))",
@@ -80,7 +76,7 @@ enum SnippetGenerator {
                 let attack = attacks.randomElement(using: &rng)!
                     .replacingOccurrences(of: "{M}", with: "print('SANDBOX-' + 'ESCAPED')")
                     .replacingOccurrences(of: "{N}", with: n)
-                    .replacingOccurrences(of: "{S}", with: String(dangerousSyscalls.randomElement(using: &rng)!))
+                    .replacingOccurrences(of: "{S}", with: String(SweepArchitecture.dangerousNumbers.randomElement(using: &rng)!))
                 parts.append(wrappers.randomElement(using: &rng)!(attack))
             } else {
                 parts.append(benign.randomElement(using: &rng)!.replacingOccurrences(of: "{N}", with: n))

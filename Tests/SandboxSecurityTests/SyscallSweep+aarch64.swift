@@ -11,5 +11,10 @@ enum SweepArchitecture {
     static let allowedOnlyHere: Set<String> = []
 
     static let numbersThisKernelAnswersUnfiltered: [Int: String?] = [:]
+
+    /// Calls the generative fuzzer aims at (no fork or vfork here: clone): socket, clone, execve,
+    /// kill, ptrace, setuid, pivot_root, chroot, mount, reboot, init_module, kexec_load, keyctl,
+    /// unshare, perf_event_open, setns, process_vm_readv/writev, bpf, userfaultfd, io_uring_setup.
+    static let dangerousNumbers = [198, 220, 221, 129, 117, 146, 41, 51, 40, 142, 105, 104, 219, 97, 241, 268, 270, 271, 280, 282, 425]
 }
 #endif

@@ -23,6 +23,11 @@ enum SweepArchitecture {
     /// other number executes, and if either gets another name in libseccomp's table.
     static let numbersThisKernelAnswersUnfiltered: [Int: String?] = [335: "uretprobe", 336: nil]
 
+    /// Calls the generative fuzzer aims at: socket, fork, vfork, execve, kill, ptrace, setuid,
+    /// pivot_root, chroot, mount, reboot, init_module, kexec_load, keyctl, unshare,
+    /// perf_event_open, setns, process_vm_readv/writev, bpf, userfaultfd, io_uring_setup.
+    static let dangerousNumbers = [41, 57, 58, 59, 62, 101, 105, 155, 161, 165, 169, 175, 246, 250, 272, 298, 308, 310, 311, 321, 323, 425]
+
     /// i386's numbers (`int 0x80`), 0-449.
     static let i386Numbers = 0..<450
 
