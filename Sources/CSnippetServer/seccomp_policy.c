@@ -192,16 +192,26 @@ int vs_seccomp_build(struct vs_seccomp_program *out, int pfc_fd) {
      * F_GETLK names the holder's host pid (channels/fcntl_getlk_shared_file.py). */
     static const scmp_datum_t fcntl_ok[] = {F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_DUPFD, F_DUPFD_CLOEXEC};
     if ((rc = allow_when_one_of(ctx, SCMP_SYS(fcntl), 1, fcntl_ok, COUNT(fcntl_ok), NULL))) goto done;
-    /* Locks and the GIL between threads: private futexes only (glibc, CPython and numpy make no
-     * other kind). A shared one is keyed by the page it waits on, which two children reach
-     * through the same file mapped MAP_SHARED: a wake-up channel between them
-     * (channels/futex_wake_shared_file_mapping.py, futex_wait_shared_file_mapping.py).
-     * futex_waitv and the futex2 calls are not allowed at all (channels/futex_waitv_shared.py).
-     * Cost: pthread_join waits on a shared futex, so a C extension that joins its own threads
-     * is refused; Python's threads are detached and joined through private locks. */
+    /* Locks and the GIL between threads: private futexes (every operation). A shared one is
+     * keyed by the page it waits on, which two children reach through the same file mapped
+     * MAP_SHARED: a wake-up channel between them. Its sending end, every shared wake, requeue,
+     * wake-op and PI operation, is refused (channels/futex_wake_shared_file_mapping.py).
+     * Shared waits (FUTEX_WAIT, FUTEX_WAIT_BITSET, with either clock) are allowed: pthread_join
+     * waits on the thread's tid with one, for the kernel's wake at the thread's exit, and
+     * CPython 3.13 joins every threading.Thread with pthread_join (3.11 through private
+     * locks). A shared wait no child can wake only times out
+     * (channels/futex_wait_shared_file_mapping.py). Still open: a thread's exit wakes its clear-tid
+     * address shared, so a child could point one (clone's ctid, set_tid_address) at a file page
+     * another child waits on: one bit per thread exit, README. futex_waitv and the futex2 calls
+     * are not allowed at all (channels/futex_waitv_shared.py). */
     if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(futex), 1,
                                SCMP_A1(SCMP_CMP_MASKED_EQ, FUTEX_PRIVATE_FLAG, FUTEX_PRIVATE_FLAG))))
         goto done;
+    static const scmp_datum_t shared_waits[] = {FUTEX_WAIT, FUTEX_WAIT_BITSET};
+    for (size_t i = 0; i < COUNT(shared_waits); i++)
+        if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(futex), 1,
+                                   SCMP_A1(SCMP_CMP_MASKED_EQ, FUTEX_CMD_MASK | FUTEX_PRIVATE_FLAG, shared_waits[i]))))
+            goto done;
     /* time.time, perf_counter, process_time, thread_time, sleep, get_clock_info, when the vDSO
      * does not answer: the system clocks and the caller's own process and thread CPU clocks.
      * A negative id encodes another pid's or tid's CPU clock, which would read (or sleep on) any

@@ -87,11 +87,14 @@ struct FilteredCall: CustomStringConvertible, Sendable {
     }()
 
     static let futexes: [FilteredCall] = {
-        // FUTEX_WAIT .. FUTEX_LOCK_PI2: every operation, with and without FUTEX_PRIVATE_FLAG (128).
+        // FUTEX_WAIT .. FUTEX_LOCK_PI2: every operation, with and without FUTEX_PRIVATE_FLAG (128);
+        // shared, only the waits (0, 9; with FUTEX_CLOCK_REALTIME, 256, too): pthread_join's.
         (0...13).filter { $0 != 2 }.flatMap { op -> [FilteredCall] in
-            [.allow("futex", ["ctypes.byref(word)", "\(op | 128)", "1", "None", "ctypes.byref(word)", "1"], "op \(op) private"),
-             .deny("futex", ["ctypes.byref(word)", "\(op)", "1", "None", "ctypes.byref(word)", "1"], "op \(op) shared")]
-        }
+            let arguments = { (op: Int) in ["ctypes.byref(word)", "\(op)", "1", "None", "ctypes.byref(word)", "1"] }
+            let shared: FilteredCall = op == 0 || op == 9
+                ? .allow("futex", arguments(op), "op \(op) shared") : .deny("futex", arguments(op), "op \(op) shared")
+            return [.allow("futex", arguments(op | 128), "op \(op) private"), shared]
+        } + [.allow("futex", ["ctypes.byref(word)", "\(9 | 256)", "1", "None", "ctypes.byref(word)", "1"], "op 9 shared, realtime clock")]
     }()
 
     static let fcntls: [FilteredCall] = {
