@@ -47,24 +47,17 @@ enum ClauseReader {
 
     /// Reads the unit that follows a number into one unit token and expands siunitx markup; drops
     /// `\text{…}` (keeping `or`/`and`), currency and the count nouns and unknown units after a number.
-    static func clean(_ lexemes: [Lexeme]) -> ([Lexeme], Bool) {
+    static func clean(_ input: [Lexeme]) -> ([Lexeme], Bool) {
         // Most text has nothing to drop: return it without copying a token.
-        if !lexemes.indices.contains(where: { needsCleaning(lexemes, at: $0) }) { return (lexemes, false) }
+        if !input.indices.contains(where: { needsCleaning(input, at: $0) }) { return (input, false) }
+        // Copied only where a `\text{12 cm}` group loses its braces.
+        var lexemes = input
         var out: [Lexeme] = []
         out.reserveCapacity(lexemes.count)
         var droppedText = false
         var i = 0
         var lastWasUnit = false
-        // Closing braces of unwrapped `\text{12 cm}` groups, innermost last.
-        var unwrappedCloses: [Int] = []
         while i < lexemes.count {
-            if let close = unwrappedCloses.last, close <= i {
-                unwrappedCloses.removeLast()
-                if close == i {
-                    i += 1
-                    continue
-                }
-            }
             let lexeme = lexemes[i]
             if UnitReader.mayStart(lexeme), out.last.map({ endsQuantity($0.token) }) ?? false, let (unit, next) = UnitReader.readAfterQuantity(lexemes, from: i),
                !startsFactor(lexemes, at: next) {
@@ -84,15 +77,15 @@ enum ClauseReader {
                 if group.contains(where: { if case .number = $0.token { true } else { false } }),
                    c.hasPrefix("math") || group.allSatisfy({ if case .word(let w) = $0.token { unitWords.contains(w) } else { true } }) {
                     // `\mathrm{12\ cm}` is upright math, `\text{12 cm}` a number and its unit: read without the
-                    // command, and without its braces, which would keep the unit off the number, unless the
-                    // group is a script (`2^\mathrm{12}`).
+                    // command, and without its braces, which would keep the unit off the number (and an
+                    // exponent after them off the unit: `\text{12 cm}^2`), unless the group is a script
+                    // (`2^\mathrm{12}`).
                     let isScript = out.last.map { $0.token == .symbol("^") || $0.token == .symbol("_") } ?? false
                     if !isScript, lexemes[next - 1].token == .symbol("}") {
-                        unwrappedCloses.append(next - 1)
-                        i += 2
-                    } else {
-                        i += 1
+                        lexemes.remove(at: next - 1)
+                        lexemes.remove(at: i + 1)
                     }
+                    i += 1
                     continue
                 }
                 i = next
