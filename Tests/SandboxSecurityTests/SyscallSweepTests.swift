@@ -58,9 +58,10 @@ let allowedWithZeroArguments: Set<String> = Set<String>([
     "epoll_ctl", "epoll_pwait", "sendfile", "sendmsg",
     "recvmsg", "sendto", "recvfrom", "rt_sigaction", "getsockname", "getpeername", "shutdown",
     // Conditional rules that zero arguments satisfy: pid 0, no new limit, F_DUPFD, MADV_NORMAL,
-    // mremap without flags, CLOCK_REALTIME, getpriority(PRIO_PROCESS, 0), MEMBARRIER_CMD_QUERY.
+    // mremap without flags, CLOCK_REALTIME, getpriority(PRIO_PROCESS, 0), MEMBARRIER_CMD_QUERY,
+    // a shared FUTEX_WAIT (pthread_join's; on a null address it fails with EFAULT).
     "sched_getaffinity", "prlimit64", "fcntl", "madvise", "mremap", "clock_gettime", "clock_getres",
-    "clock_nanosleep", "getpriority", "membarrier",
+    "clock_nanosleep", "getpriority", "membarrier", "futex",
 ]).union(SweepArchitecture.allowedOnlyHere)
 
 /// Calls answered ENOSYS without a record: clone3 (glibc falls back to clone, whose flags the
