@@ -21,7 +21,7 @@ final class ForkServer: @unchecked Sendable {
     struct Launch: Sendable {
         var executable: String
         var arguments: [String]
-        /// What the server is, for messages: "the sympy tier's fork server (preload: ...)".
+        /// What the server is, for messages: "the fork server of tier 2 (scipy, sympy, preload ...)".
         var name: String
         /// How long a server may take to import its preload set and say hello.
         var startTimeout: Duration = .seconds(120)

@@ -66,7 +66,7 @@ public final class ServerPool: Sendable {
                 abi = min(abi, h.landlockABI)
             case .failure(let error):
                 await Self.stop(servers)
-                throw Self.explain(error, configuration: configuration)
+                throw Self.explain(error)
             }
         }
         self.configuration = configuration
@@ -140,7 +140,7 @@ public final class ServerPool: Sendable {
         }
     }
 
-    private static func explain(_ error: SandboxError, configuration: SandboxConfiguration) -> SandboxError {
+    private static func explain(_ error: SandboxError) -> SandboxError {
         guard case .protectionMissing(let missing) = error.code else { return error }
         return SandboxError(
             .protectionMissing(missing),
