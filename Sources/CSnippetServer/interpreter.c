@@ -22,6 +22,14 @@ static const char vs_bootstrap[] =
     "        __import__(_name)\n"
     "    except BaseException as e:\n"
     "        _failed.append(f'{_name}: {type(e).__name__}: {e}')\n"
+    /* The heavier tiers' modules, which their own templates import only once a snippet needs
+     * them: found (not imported) now, so that a missing one stops the run before its first
+     * snippet instead of failing every snippet of its tier. */
+    "for _name in filter(None, (n.strip() for n in _others.split(','))):\n"
+    "    import importlib.util\n"
+    "    _top = _name.split('.')[0]\n"
+    "    if importlib.util.find_spec(_top) is None:\n"
+    "        _failed.append(f\"{_name}: ModuleNotFoundError: No module named '{_top}'\")\n"
     "if _failed:\n"
     "    raise ImportError('cannot preload ' + '; '.join(_failed))\n"
     /* Lazy imports and caches filled here are shared copy-on-write by every child instead of
@@ -233,6 +241,9 @@ int vs_interpreter_init(const struct vs_interpreter_setup *setup, char *error, s
     PyDict_SetItemString(globals, "_preload", p);
     Py_XDECREF(s);
     Py_XDECREF(p);
+    PyObject *others = PyUnicode_FromString(setup->others ? setup->others : "");
+    PyDict_SetItemString(globals, "_others", others);
+    Py_XDECREF(others);
     PyObject *digits = PyLong_FromLong(int_max_str_digits);
     PyDict_SetItemString(globals, "_int_max_str_digits", digits);
     Py_XDECREF(digits);
@@ -244,6 +255,23 @@ int vs_interpreter_init(const struct vs_interpreter_setup *setup, char *error, s
     Py_DECREF(result);
     if (take_runner_references(globals, error, error_len) != 0) return -1;
     return collect_read_paths(globals, error, error_len);
+}
+
+int vs_interpreter_set_scratch(const char *path) {
+    PyObject *globals = PyDict_New(), *folder = PyUnicode_DecodeFSDefault(path);
+    int rc = globals && folder && PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins()) == 0 &&
+                     PyDict_SetItemString(globals, "_scratch", folder) == 0
+                 ? 0
+                 : -1;
+    PyObject *result = rc == 0 ? PyRun_String("import os, tempfile\n"
+                                              "os.environ['HOME'] = os.environ['TMPDIR'] = tempfile.tempdir = _scratch\n",
+                                              Py_file_input, globals, globals)
+                               : NULL;
+    if (!result) PyErr_Clear();
+    Py_XDECREF(result);
+    Py_XDECREF(folder);
+    Py_XDECREF(globals);
+    return result ? 0 : -1;
 }
 
 const char *const *vs_interpreter_read_paths(size_t *count) {

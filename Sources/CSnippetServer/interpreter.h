@@ -8,6 +8,7 @@
 struct vs_interpreter_setup {
     const char *program;         /* the installation's python3.X (installation.h) */
     const char *preload;         /* modules, comma-separated */
+    const char *others;          /* modules other tiers preload, comma-separated: only checked to be installed */
     const char *const *packages; /* folders searched before the installation's, as site dirs */
     size_t package_count;
     const char *scratch_dir;
@@ -17,6 +18,10 @@ struct vs_interpreter_setup {
 /* Initialises CPython, imports the preload set, warms sympy's caches, sets the int-to-str digit
  * limit and freezes the heap. On failure returns -1 and writes the reason into `error`. */
 int vs_interpreter_init(const struct vs_interpreter_setup *setup, char *error, size_t error_len);
+
+/* In a server without the private view, whose scratch folder is its own (not the template's):
+ * HOME, TMPDIR and tempfile.tempdir name it. 0 or -1. */
+int vs_interpreter_set_scratch(const char *path);
 
 /* Directories and files a child must be able to read (NULL-terminated; owned by the
  * interpreter module): the interpreter's library paths and what lazy imports need. */

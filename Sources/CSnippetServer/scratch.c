@@ -46,8 +46,8 @@ static bool tmpfs_changed(const struct vs_scratch *s) {
            fs.f_bfree != s->fresh_fs.f_bfree || fs.f_ffree != s->fresh_fs.f_ffree;
 }
 
-static int write_file(const char *path, const char *text) {
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
+static int write_file(int proc_fd, const char *path, const char *text) {
+    int fd = openat(proc_fd, path, O_WRONLY | O_CLOEXEC);
     if (fd < 0) return -errno;
     ssize_t n = write(fd, text, strlen(text));
     int rc = n == (ssize_t)strlen(text) ? 0 : n < 0 ? -errno : -EIO;
@@ -55,57 +55,79 @@ static int write_file(const char *path, const char *text) {
     return rc;
 }
 
-/* Makes an ordinary user root of a new user namespace, its own uid and gid mapped to 0 and
- * nothing else mapped, so that it may build the same private view root builds. 1 when it did,
- * 0 when the kernel refuses the namespace, -errno when it is entered but cannot be mapped (the
- * server cannot go on in it). */
-static int enter_user_namespace(void) {
+/* Makes the caller root of a new user namespace, its own uid and gid mapped to 0 and nothing
+ * else mapped: an ordinary user may then build the same private view root builds (in the
+ * template), and each server has a namespace of its own inside the template's. `proc_fd` is /proc,
+ * held since before the view hid it. 1 when it did, 0 when the kernel refuses the namespace,
+ * -errno when it is entered but cannot be mapped (the process cannot go on in it). */
+static int enter_user_namespace(int proc_fd) {
     char map[64];
     uid_t uid = geteuid();
     gid_t gid = getegid();
     if (unshare(CLONE_NEWUSER) != 0) return 0;
-    int rc = write_file("/proc/self/setgroups", "deny");
+    int rc = write_file(proc_fd, "self/setgroups", "deny");
     snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
-    if (!rc) rc = write_file("/proc/self/uid_map", map);
+    if (!rc) rc = write_file(proc_fd, "self/uid_map", map);
     snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
-    if (!rc) rc = write_file("/proc/self/gid_map", map);
+    if (!rc) rc = write_file(proc_fd, "self/gid_map", map);
     if (rc) PLOG_E("mapping the user namespace");
     return rc ? rc : 1;
 }
 
-/* Where the scratch folder is inside the server's own file-system view. */
+/* Where the scratch folder is inside the file-system view. */
 #define VS_VIEW_SCRATCH "/scratch"
 
-int vs_scratch_create(struct vs_scratch *s, const char *root, bool as_root, const char *const *shown, size_t shown_count) {
+int vs_scratch_prepare(struct vs_scratch *s, const char *root, bool as_root, int proc_fd, const char *const *shown,
+                       size_t shown_count) {
     s->tmpfs = false;
     s->view = false;
-    int entered = as_root ? 0 : enter_user_namespace();
+    s->root = root;
+    snprintf(s->path, sizeof s->path, "%s", root);
+    int entered = as_root ? 0 : enter_user_namespace(proc_fd);
     if (entered < 0) {
         errno = -entered;
         return entered;
     }
     s->user_namespace = entered == 1;
-    if (as_root || s->user_namespace) {
-        if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
-            PLOG_E("unshare(CLONE_NEWNS)");
-            return -errno;
-        }
-        int rc = vs_view_enter(VS_VIEW_SCRATCH, shown, shown_count);
-        if (rc) return rc;
-        s->view = true;
-        snprintf(s->path, sizeof s->path, VS_VIEW_SCRATCH);
-        if (mount_tmpfs(s) != 0) {
-            PLOG_E("mount(tmpfs, %s)", s->path);
-            return -errno;
-        }
-        s->tmpfs = true;
-        return 0;
-    }
-    snprintf(s->path, sizeof s->path, "%s/verify-snippets.XXXXXX", root);
-    if (!mkdtemp(s->path)) {
-        PLOG_E("mkdtemp(%s)", s->path);
+    if (!as_root && !s->user_namespace) return 0;
+    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+        PLOG_E("unshare(CLONE_NEWNS)");
         return -errno;
     }
+    int rc = vs_view_enter(VS_VIEW_SCRATCH, shown, shown_count);
+    if (rc) return rc;
+    s->view = true;
+    snprintf(s->path, sizeof s->path, VS_VIEW_SCRATCH);
+    return 0;
+}
+
+int vs_scratch_create(struct vs_scratch *s, int proc_fd) {
+    if (!s->view) {
+        snprintf(s->path, sizeof s->path, "%s/verify-snippets.XXXXXX", s->root);
+        if (!mkdtemp(s->path)) {
+            PLOG_E("mkdtemp(%s)", s->path);
+            return -errno;
+        }
+        return 0;
+    }
+    /* A mount namespace of the server's own, so that its tmpfs is seen by it and its children
+     * only; in a user namespace, first a user namespace of its own that owns it. The view's
+     * mounts are private already (vs_scratch_prepare): nothing mounted here reaches the template. */
+    int entered = s->user_namespace ? enter_user_namespace(proc_fd) : 1;
+    if (entered != 1) {
+        errno = entered < 0 ? -entered : EPERM;
+        PLOG_E("a user namespace of the server's own");
+        return -errno;
+    }
+    if (unshare(CLONE_NEWNS) != 0) {
+        PLOG_E("unshare(CLONE_NEWNS)");
+        return -errno;
+    }
+    if (mount_tmpfs(s) != 0) {
+        PLOG_E("mount(tmpfs, %s)", s->path);
+        return -errno;
+    }
+    s->tmpfs = true;
     return 0;
 }
 
@@ -154,7 +176,7 @@ int vs_scratch_hand_to(struct vs_scratch *s, uid_t uid) {
 }
 
 void vs_scratch_remove(struct vs_scratch *s) {
-    if (s->view) return; /* the namespace, and every mount in it, dies with the server */
+    if (s->view) return; /* the namespace, and every mount in it, dies with the server */ /* the namespace, and every mount in it, dies with the server */
     vs_scratch_wipe(s);
     rmdir(s->path);
 }

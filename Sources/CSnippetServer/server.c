@@ -1,10 +1,16 @@
-/* The fork server's main loop: start-up (environment, scratch folder, interpreter, policies),
- * the hello frame, then one request in, one child, one response out, until end of input. */
+/* The fork server. With --template it is the template of one preload tier: it starts once
+ * (environment, private view, interpreter, preload and warm-up, policies), says hello, then forks
+ * one server for each request of the Swift side. Each server makes what must be its own (a
+ * session, namespaces, the scratch folder, its Landlock ruleset), says its own hello, then serves:
+ * one request in, one child, one response out, until end of input. Without --template the
+ * process makes itself that one server, on its standard input and output. */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -23,7 +29,9 @@
 #define VS_MAX_PACKAGE_FOLDERS 16
 
 struct vs_options {
+    bool template;      /* serve fork requests (vs_fork_request), not snippets */
     const char *preload;
+    const char *others; /* modules the other tiers preload: checked to be installed */
     const char *scratch_root;
     uint32_t accept_missing; /* enum vs_protection bits the caller accepts to do without */
     char *packages[VS_MAX_PACKAGE_FOLDERS]; /* absolute paths of existing folders */
@@ -60,15 +68,22 @@ static const struct { const char *name; uint32_t bit; } vs_protection_names[] = 
 };
 
 static int parse_options(int argc, char **argv, struct vs_options *o, char *error, size_t len) {
+    o->template = false;
     o->preload = "math";
+    o->others = "";
     o->scratch_root = "/var/tmp";
     o->accept_missing = 0;
     o->package_count = 0;
     o->int_max_str_digits = 0;
     for (int i = 1; i < argc; i += 2) {
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(argv[i], "--preload") == 0 && value) {
+        if (strcmp(argv[i], "--template") == 0) {
+            o->template = true;
+            i--; /* a flag, without a value */
+        } else if (strcmp(argv[i], "--preload") == 0 && value) {
             o->preload = value;
+        } else if (strcmp(argv[i], "--find-modules") == 0 && value) {
+            o->others = value;
         } else if (strcmp(argv[i], "--scratch-root") == 0 && value) {
             o->scratch_root = value;
         } else if (strcmp(argv[i], "--package-folders") == 0 && value) {
@@ -223,43 +238,30 @@ static __attribute__((noinline)) void wipe_stack_below(void) {
     __asm__ volatile("" : : "r"(stale) : "memory");
 }
 
-int snippet_server_main(int argc, char **argv) {
-    /* For the syscall sweep test: libseccomp's own table, so the test does not keep one. */
-    if (argc == 2 && strcmp(argv[1], "--syscall-names") == 0) {
-        char name[64];
-        for (int nr = 0; nr < vs_arch_syscall_limit; nr++)
-            if (strncmp(vs_syscall_name(nr, 0, name, sizeof name), "syscall ", 8) != 0) printf("%d %s\n", nr, name);
-        return 0;
-    }
-    /* The compiled policy as libseccomp's pseudo filter code, for reviewing it. */
-    if (argc == 2 && strcmp(argv[1], "--print-policy") == 0) {
-        struct vs_seccomp_program p;
-        return vs_seccomp_build(&p, STDOUT_FILENO) == 0 ? 0 : 1;
-    }
-    int request_fd, response_fd;
-    if (take_protocol_fds(&request_fd, &response_fd) != 0) {
-        PLOG_E("setting up the protocol descriptors");
-        return 1;
-    }
-    /* Runtimes linked into this executable (libswiftCore's backtracer) catch fatal signals to
-     * spawn a helper; in a confined child that spawn would be a violation, and a crash must stay
-     * a crash. Every disposition starts at its default; Python then sets its own. */
-    for (int sig = 1; sig < NSIG; sig++)
-        if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
-    signal(SIGPIPE, SIG_IGN); /* a vanished client is an EPIPE, then a clean exit */
-    own_session();
-    char note[VS_MAX_NOTE_BYTES] = "";
+/* What a template prepares once and every server it forks starts from. */
+struct vs_template {
     struct vs_options opts;
-    if (parse_options(argc, argv, &opts, note, sizeof note) != 0) {
-        send_hello(response_fd, VS_START_BAD_OPTION, 0, 0, 0, note);
-        return 2;
-    }
-    int abi = vs_landlock_abi();
+    int abi;
     bool as_root;
-    uint32_t protections = available_protections(abi, &as_root);
+    int proc_fd;               /* /proc, for each server's user namespace; -1 when none needs it */
+    struct vs_scratch scratch; /* the view, and where each server's folder goes */
+    struct vs_confinement c;   /* privileges, protections, the seccomp program; each server adds its ruleset */
+};
+
+/* Everything that is the same for every server of a tier, in the template. VS_START_READY, or
+ * why not, with the note (and, for a missing protection, `missing`) filled. */
+static enum vs_start_failure prepare(struct vs_template *t, int argc, char **argv, uint32_t *missing, char *note,
+                                     size_t len) {
+    *t = (struct vs_template){.proc_fd = -1, .c = {.landlock_ruleset_fd = -1}};
+    *missing = 0;
+    if (parse_options(argc, argv, &t->opts, note, len) != 0) return VS_START_BAD_OPTION;
+    struct vs_options *opts = &t->opts;
+    t->abi = vs_landlock_abi();
+    uint32_t protections = available_protections(t->abi, &t->as_root);
     /* Before the private root hides /proc. */
     int maps_fd = vs_huge_pages_open();
     int status_fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    t->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
     /* The private root shows the installation when it is not under /usr, and the package folders. */
     struct vs_installation installation;
     vs_installation_find(&installation);
@@ -267,70 +269,105 @@ int snippet_server_main(int argc, char **argv) {
     size_t shown_count = 0;
     if (strcmp(installation.prefix, "/usr") != 0 && strncmp(installation.prefix, "/usr/", 5) != 0)
         shown[shown_count++] = installation.prefix;
-    for (size_t k = 0; k < opts.package_count; k++) shown[shown_count++] = opts.packages[k];
-    struct vs_scratch scratch;
-    if (vs_scratch_create(&scratch, opts.scratch_root, as_root, shown, shown_count) != 0) {
-        snprintf(note, sizeof note, "cannot create a scratch folder under %s: %s", opts.scratch_root, strerror(errno));
-        send_hello(response_fd, VS_START_SETUP_FAILED, protections, 0, abi, note);
-        return 1;
+    for (size_t k = 0; k < opts->package_count; k++) shown[shown_count++] = opts->packages[k];
+    enum vs_start_failure failure = VS_START_SETUP_FAILED;
+    if (vs_scratch_prepare(&t->scratch, opts->scratch_root, t->as_root, t->proc_fd, shown, shown_count) != 0) {
+        snprintf(note, len, "cannot make the private view or scratch folder under %s: %s", opts->scratch_root,
+                 strerror(errno));
+        goto out;
     }
-    int hidden = scratch.view ? vs_host_name_hide() : 0;
+    int hidden = t->scratch.view ? vs_host_name_hide() : 0;
     if (hidden != 0) {
-        snprintf(note, sizeof note, "cannot make a UTS namespace for the host name: %s", strerror(-hidden));
-        send_hello(response_fd, VS_START_SETUP_FAILED, protections, 0, abi, note);
-        return 1;
+        snprintf(note, len, "cannot make a UTS namespace for the host name: %s", strerror(-hidden));
+        goto out;
     }
-    if (chdir(scratch.path) != 0) PLOG_E("chdir(%s)", scratch.path);
-    reset_environment(scratch.path);
-
-    int status = 1;
-    struct vs_confinement c = {.landlock_ruleset_fd = -1,
-                               .privileges = as_root                 ? VS_DROP_TO_CHILD_UID
-                                             : scratch.user_namespace ? VS_DROP_CAPABILITIES
-                                                                      : VS_KEEP_USER};
+    reset_environment(t->scratch.path);
+    t->c.privileges = t->as_root                ? VS_DROP_TO_CHILD_UID
+                      : t->scratch.user_namespace ? VS_DROP_CAPABILITIES
+                                                  : VS_KEEP_USER;
     /* Everything, the private root included (it needs root or a user namespace): without it
      * Landlock still denies every read and write outside, but stat() sees more, and the scratch
      * folder is a plain folder, neither size-capped nor noexec, where a snippet can fill the
      * disk or map code it wrote (README, Protections). */
-    if (scratch.view) protections |= VS_PROTECT_PRIVATE_ROOT;
+    if (t->scratch.view) protections |= VS_PROTECT_PRIVATE_ROOT;
     const uint32_t required = VS_PROTECT_SECCOMP | VS_PROTECT_LANDLOCK_FS | VS_PROTECT_LANDLOCK_NET |
                               VS_PROTECT_LANDLOCK_SCOPE | VS_PROTECT_UNPRIVILEGED |
                               VS_PROTECT_NO_NEW_PRIVS | VS_PROTECT_RLIMITS | VS_PROTECT_PRIVATE_ROOT;
-    uint32_t missing = required & ~protections & ~opts.accept_missing;
-    if (missing) {
-        missing_note(missing, note, sizeof note);
-        send_hello(response_fd, VS_START_PROTECTION_MISSING, protections, missing, abi, note);
+    *missing = required & ~protections & ~opts->accept_missing;
+    if (*missing) {
+        missing_note(*missing, note, len);
+        failure = VS_START_PROTECTION_MISSING;
         goto out;
     }
     const struct vs_interpreter_setup setup = {
-        .program = installation.program, .preload = opts.preload, .packages = (const char *const *)opts.packages,
-        .package_count = opts.package_count, .scratch_dir = scratch.path,
-        .int_max_str_digits = opts.int_max_str_digits};
-    if (vs_interpreter_init(&setup, note, sizeof note) != 0) {
-        send_hello(response_fd, VS_START_INTERPRETER_FAILED, protections, 0, abi, note);
+        .program = installation.program, .preload = opts->preload, .others = opts->others,
+        .packages = (const char *const *)opts->packages, .package_count = opts->package_count,
+        .scratch_dir = t->scratch.path, .int_max_str_digits = opts->int_max_str_digits};
+    if (vs_interpreter_init(&setup, note, len) != 0) {
+        failure = VS_START_INTERPRETER_FAILED;
         goto out;
     }
-    if ((protections & VS_PROTECT_SECCOMP) && vs_seccomp_build(&c.seccomp, -1) != 0) {
-        send_hello(response_fd, VS_START_SETUP_FAILED, protections, 0, abi, "building the seccomp policy failed");
+    if ((protections & VS_PROTECT_SECCOMP) && vs_seccomp_build(&t->c.seccomp, -1) != 0) {
+        snprintf(note, len, "building the seccomp policy failed");
         goto out;
     }
-    if ((protections & VS_PROTECT_LANDLOCK_FS) && rebuild_landlock(&c, abi, scratch.path) != 0) {
-        send_hello(response_fd, VS_START_SETUP_FAILED, protections, 0, abi, "building the Landlock ruleset failed");
+    /* Built here once only to learn what it enforces (and that it can be built): each server
+     * builds its own, for the mount of its own scratch folder. */
+    if ((protections & VS_PROTECT_LANDLOCK_FS) && rebuild_landlock(&t->c, t->abi, t->scratch.path) != 0) {
+        snprintf(note, len, "building the Landlock ruleset failed");
         goto out;
     }
-    c.protections |= protections & (VS_PROTECT_SECCOMP | VS_PROTECT_UNPRIVILEGED | VS_PROTECT_NO_NEW_PRIVS |
-                                    VS_PROTECT_RLIMITS | VS_PROTECT_PRIVATE_ROOT);
-    /* Last before serving: the heap every child will inherit is complete now. */
+    if (t->c.landlock_ruleset_fd >= 0) close(t->c.landlock_ruleset_fd);
+    t->c.landlock_ruleset_fd = -1;
+    t->c.protections |= protections & (VS_PROTECT_SECCOMP | VS_PROTECT_UNPRIVILEGED | VS_PROTECT_NO_NEW_PRIVS |
+                                       VS_PROTECT_RLIMITS | VS_PROTECT_PRIVATE_ROOT);
+    /* Last: the heap every server, and so every child, will inherit is complete now. */
     vs_huge_pages_collapse(maps_fd);
     maps_fd = -1;
     vs_interpreter_count_threads(status_fd);
     status_fd = -1;
-    char *code = malloc(VS_MAX_CODE_BYTES + 1);
-    if (!code) {
-        send_hello(response_fd, VS_START_SETUP_FAILED, protections, 0, abi, "cannot allocate the request buffer");
+    if (!t->scratch.user_namespace && t->proc_fd >= 0) {
+        close(t->proc_fd);
+        t->proc_fd = -1;
+    }
+    failure = VS_START_READY;
+out:
+    if (maps_fd >= 0) close(maps_fd);
+    if (status_fd >= 0) close(status_fd);
+    return failure;
+}
+
+/* One server, made from the prepared template (in a child of it, or in the process itself):
+ * its own session, scratch folder and namespaces, its hello, then the requests until end of
+ * input. Returns the exit status. */
+static int serve(struct vs_template *t, int request_fd, int response_fd) {
+    char note[VS_MAX_NOTE_BYTES] = "";
+    struct vs_confinement c = t->c;
+    own_session();
+    struct vs_scratch scratch = t->scratch;
+    int status = 1;
+    int made = vs_scratch_create(&scratch, t->proc_fd);
+    if (t->proc_fd >= 0) close(t->proc_fd); /* no child may inherit the host's /proc */
+    if (made != 0) {
+        snprintf(note, sizeof note, "cannot make a scratch folder: %s", strerror(-made));
+        send_hello(response_fd, VS_START_SETUP_FAILED, c.protections, 0, t->abi, note);
+        return 1;
+    }
+    if (chdir(scratch.path) != 0) PLOG_E("chdir(%s)", scratch.path);
+    if (!scratch.view && vs_interpreter_set_scratch(scratch.path) != 0) {
+        send_hello(response_fd, VS_START_SETUP_FAILED, c.protections, 0, t->abi, "naming the scratch folder failed");
         goto out;
     }
-    if (send_hello(response_fd, VS_START_READY, c.protections, 0, abi, "") != 0) goto out;
+    if ((c.protections & VS_PROTECT_LANDLOCK_FS) && rebuild_landlock(&c, t->abi, scratch.path) != 0) {
+        send_hello(response_fd, VS_START_SETUP_FAILED, c.protections, 0, t->abi, "building the Landlock ruleset failed");
+        goto out;
+    }
+    char *code = malloc(VS_MAX_CODE_BYTES + 1);
+    if (!code) {
+        send_hello(response_fd, VS_START_SETUP_FAILED, c.protections, 0, t->abi, "cannot allocate the request buffer");
+        goto out;
+    }
+    if (send_hello(response_fd, VS_START_READY, c.protections, 0, t->abi, "") != 0) goto out;
 
     struct vs_result result = {0};
     for (uint32_t children = 0;; children++) {
@@ -367,7 +404,7 @@ int snippet_server_main(int argc, char **argv) {
         int wiped = vs_scratch_wipe(&scratch);
         if (wiped < 0) LOG_E("could not empty %s", scratch.path);
         /* A Landlock rule names the folder's mount as it was: a new tmpfs needs a new rule. */
-        if (wiped == 1 && c.landlock_ruleset_fd >= 0 && rebuild_landlock(&c, abi, scratch.path) != 0) break;
+        if (wiped == 1 && c.landlock_ruleset_fd >= 0 && rebuild_landlock(&c, t->abi, scratch.path) != 0) break;
         int sent = send_result(response_fd, &result);
         /* The source too, or the next child could read it with ctypes. (What it printed lives
          * in pages no child maps: reaper.c.) */
@@ -375,8 +412,121 @@ int snippet_server_main(int argc, char **argv) {
         if (sent != 0) break;
     }
 out:
-    if (maps_fd >= 0) close(maps_fd);
-    if (status_fd >= 0) close(status_fd);
     vs_scratch_remove(&scratch);
     return status;
+}
+
+/* A fork request and the two descriptors that came with it, moved to 10 and above (a child
+ * arranges its own at 0 to 4: confine.h). 1: got them; 0: end of input; -1: anything else, and
+ * whatever descriptors came are closed. */
+static int receive_fork_request(int control, int fds[2]) {
+    struct vs_fork_request req;
+    union {
+        struct cmsghdr align;
+        char bytes[CMSG_SPACE(2 * sizeof(int))];
+    } space;
+    struct iovec iov = {.iov_base = &req, .iov_len = sizeof req};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = space.bytes, .msg_controllen = sizeof space.bytes};
+    ssize_t n;
+    do n = recvmsg(control, &msg, MSG_CMSG_CLOEXEC | MSG_WAITALL);
+    while (n < 0 && errno == EINTR);
+    if (n == 0) return 0;
+    int got[2] = {-1, -1};
+    size_t count = 0;
+    for (struct cmsghdr *m = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL; m; m = CMSG_NXTHDR(&msg, m)) {
+        if (m->cmsg_level != SOL_SOCKET || m->cmsg_type != SCM_RIGHTS) continue;
+        size_t k = (m->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t j = 0; j < k; j++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(m) + j * sizeof fd, sizeof fd);
+            if (count < 2) got[count] = fd;
+            else close(fd);
+            count++;
+        }
+    }
+    bool ok = n == (ssize_t)sizeof req && req.magic == VS_FORK_MAGIC && count == 2 && !(msg.msg_flags & MSG_CTRUNC);
+    for (int j = 0; j < 2; j++) {
+        fds[j] = ok ? fcntl(got[j], F_DUPFD_CLOEXEC, 10) : -1;
+        if (got[j] >= 0) close(got[j]);
+        if (ok && fds[j] < 0) ok = false;
+    }
+    if (!ok) {
+        for (int j = 0; j < 2; j++)
+            if (fds[j] >= 0) close(fds[j]);
+        return -1;
+    }
+    return 1;
+}
+
+/* The template's loop: a server for each fork request. Each is made a child of the template's
+ * own parent (CLONE_PARENT), the Swift side that asked, which then waits for it, kills it and
+ * reaps it exactly as if it had spawned it, while it starts from the template's warmed heap,
+ * shared copy-on-write. A raw clone, not fork(): glibc's fork has no way to name another parent.
+ * The one thing glibc's fork would have done and this does not is update the thread id glibc
+ * caches for the main thread, which then names the template in the server: nothing of glibc
+ * that the server calls reads it (its fork() of each child sets the child's own), and CPython's
+ * thread id is refreshed below. Returns the exit status, at end of input. */
+static int serve_forks(struct vs_template *t, int request_fd, int response_fd) {
+    for (;;) {
+        int fds[2];
+        int got = receive_fork_request(request_fd, fds);
+        if (got == 0) return 0;
+        if (got < 0) {
+            LOG_E("malformed fork request");
+            return 1;
+        }
+        vs_interpreter_before_fork();
+        long pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+        if (pid == 0) {
+            vs_interpreter_after_fork_child();
+            close(request_fd);
+            close(response_fd);
+            exit(serve(t, fds[0], fds[1]));
+        }
+        int error = errno;
+        vs_interpreter_after_fork_parent();
+        close(fds[0]);
+        close(fds[1]);
+        struct vs_fork_reply reply = {.magic = VS_FORK_MAGIC, .server_pid = pid > 0 ? (uint32_t)pid : 0,
+                                      .error = pid > 0 ? 0 : error};
+        if (write_all(response_fd, &reply, sizeof reply) != 0) return 1;
+    }
+}
+
+int snippet_server_main(int argc, char **argv) {
+    /* For the syscall sweep test: libseccomp's own table, so the test does not keep one. */
+    if (argc == 2 && strcmp(argv[1], "--syscall-names") == 0) {
+        char name[64];
+        for (int nr = 0; nr < vs_arch_syscall_limit; nr++)
+            if (strncmp(vs_syscall_name(nr, 0, name, sizeof name), "syscall ", 8) != 0) printf("%d %s\n", nr, name);
+        return 0;
+    }
+    /* The compiled policy as libseccomp's pseudo filter code, for reviewing it. */
+    if (argc == 2 && strcmp(argv[1], "--print-policy") == 0) {
+        struct vs_seccomp_program p;
+        return vs_seccomp_build(&p, STDOUT_FILENO) == 0 ? 0 : 1;
+    }
+    int request_fd, response_fd;
+    if (take_protocol_fds(&request_fd, &response_fd) != 0) {
+        PLOG_E("setting up the protocol descriptors");
+        return 1;
+    }
+    /* Runtimes linked into this executable (libswiftCore's backtracer) catch fatal signals to
+     * spawn a helper; in a confined child that spawn would be a violation, and a crash must stay
+     * a crash. Every disposition starts at its default; Python then sets its own. */
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
+    signal(SIGPIPE, SIG_IGN); /* a vanished client is an EPIPE, then a clean exit */
+    char note[VS_MAX_NOTE_BYTES] = "";
+    struct vs_template t;
+    uint32_t missing;
+    enum vs_start_failure failure = prepare(&t, argc, argv, &missing, note, sizeof note);
+    if (failure != VS_START_READY) {
+        /* Nothing to remove: the template's view dies with it, and it made no folder. */
+        send_hello(response_fd, failure, t.c.protections, missing, t.abi, note);
+        return failure == VS_START_BAD_OPTION ? 2 : 1;
+    }
+    if (!t.opts.template) return serve(&t, request_fd, response_fd);
+    if (send_hello(response_fd, VS_START_READY, t.c.protections, 0, t.abi, "") != 0) return 1;
+    return serve_forks(&t, request_fd, response_fd);
 }

@@ -17,15 +17,20 @@ public final class ServerPool: Sendable {
     public let landlockABI: Int
     /// servers[slot][tier]: each slot runs one snippet at a time on the tier its source needs.
     private let servers: [[ForkServer]]
+    /// templates[tier]: what forks that tier's servers.
+    private let templates: [ServerTemplate]
     private let routing: Routing
     private let slots: SlotQueue
 
-    /// Spawns `configuration.servers` fork servers and waits until each has preloaded its
-    /// modules and said hello.
+    /// Starts the lightest tier's template and one server from it, and waits until the server
+    /// has said hello. Every other server starts when the first snippet that needs it arrives,
+    /// and each tier's template (which imports and warms the tier's preload, once for every
+    /// slot) with the first of its servers: a tier the input never needs costs nothing.
     ///
     /// - Throws: `SandboxError` with `.protectionMissing` when the kernel lacks a protection the
     ///   configuration does not accept to do without; `.serverNotFound`, `.spawnFailed` or
-    ///   `.serverStartFailed` when a server cannot start.
+    ///   `.serverStartFailed` when a server cannot start (a preload module of any tier that is not
+    ///   installed is found now, not when its tier starts).
     public init(configuration: SandboxConfiguration) async throws(SandboxError) {
         let executable = try Self.locateServer(configuration.serverExecutable)
         let routing = Routing(preload: configuration.preload, enabled: configuration.routeByImports)
@@ -36,45 +41,59 @@ public final class ServerPool: Sendable {
         if !configuration.acceptMissing.isEmpty {
             common += ["--accept-missing", configuration.acceptMissing.map(\.rawValue).sorted().joined(separator: ",")]
         }
-        let launches = routing.tiers.enumerated().map { tier, preload in
-            ForkServer.Launch(
-                executable: executable, arguments: ["--preload", preload.joined(separator: ",")] + common,
-                name: "the fork server of tier \(tier) (\(routing.tierName(tier)), preload \(preload.joined(separator: ",")))")
+        let templates = routing.tiers.enumerated().map { tier, preload in
+            let others = tier == 0 ? routing.tiers.joined().filter { !preload.contains($0) } : []
+            let find = others.isEmpty ? [] : ["--find-modules", Array(Set(others)).sorted().joined(separator: ",")]
+            return ServerTemplate(launch: ServerTemplate.Launch(
+                executable: executable, arguments: ["--preload", preload.joined(separator: ",")] + find + common,
+                name: "the fork-server template of tier \(tier) (\(routing.tierName(tier)), preload \(preload.joined(separator: ",")))"))
         }
         let servers = (0..<configuration.servers).map { slot in
-            launches.enumerated().map { tier, launch in ForkServer(launch: launch, label: "snippet-server-\(slot)-\(tier)") }
+            routing.tiers.indices.map { tier in
+                ForkServer(
+                    launch: ForkServer.Launch(
+                        template: templates[tier],
+                        name: "the fork server of tier \(tier) (\(routing.tierName(tier)), preload \(routing.tiers[tier].joined(separator: ",")))"),
+                    label: "snippet-server-\(slot)-\(tier)")
+            }
         }
-        // Start them all at once: each spends a few hundred milliseconds importing its preload.
-        let hellos = await withTaskGroup(of: Result<WireFormat.Hello, SandboxError>.self) { group in
+        let first = servers[0][0]
+        let hello = await withCheckedContinuation { continuation in
+            first.queue.async {
+                continuation.resume(returning: Result { () throws(SandboxError) in try first.start() })
+            }
+        }
+        switch hello {
+        case .success(let h):
+            self.protections = h.protections.sorted()
+            self.landlockABI = h.landlockABI
+        case .failure(let error):
+            await Self.stop(servers, templates)
+            throw Self.explain(error)
+        }
+        self.configuration = configuration
+        self.servers = servers
+        self.templates = templates
+        self.routing = routing
+        self.slots = SlotQueue(count: servers.count)
+    }
+
+    /// Starts every template and every server now rather than on first need: for a caller that
+    /// wants the first snippet of each tier to wait for nothing, or to measure start-up apart
+    /// from the snippets. A server that cannot start is left for its first snippet to report.
+    public func startAll() async {
+        await withTaskGroup(of: Void.self) { group in
             for server in servers.joined() {
                 group.addTask {
                     await withCheckedContinuation { continuation in
                         server.queue.async {
-                            continuation.resume(returning: Result { () throws(SandboxError) in try server.start() })
+                            _ = try? server.start()
+                            continuation.resume()
                         }
                     }
                 }
             }
-            return await group.reduce(into: []) { $0.append($1) }
         }
-        var active = Set(Protection.allCases)
-        var abi = Int.max
-        for hello in hellos {
-            switch hello {
-            case .success(let h):
-                active.formIntersection(h.protections)
-                abi = min(abi, h.landlockABI)
-            case .failure(let error):
-                await Self.stop(servers)
-                throw Self.explain(error)
-            }
-        }
-        self.configuration = configuration
-        self.servers = servers
-        self.routing = routing
-        self.protections = active.sorted()
-        self.landlockABI = abi == Int.max ? 0 : abi
-        self.slots = SlotQueue(count: servers.count)
     }
 
     /// Runs one snippet under `limits` (the configuration's by default) in a fresh confined child.
@@ -105,18 +124,23 @@ public final class ServerPool: Sendable {
         }
     }
 
-    /// The pids of the servers running now (a dead one is left out until it restarts), for
+    /// The pids of the servers running now (one not started yet, or dead, is left out), for
     /// monitoring their memory and CPU from outside.
     public var serverProcessIDs: [Int32] {
         servers.joined().compactMap { $0.processID }
     }
 
+    /// The pids of the tiers' templates running now: the memory the servers share.
+    public var templateProcessIDs: [Int32] {
+        templates.compactMap { $0.processID }
+    }
+
     /// The preload list of each tier, lightest first.
     public var preloadTiers: [[String]] { routing.tiers }
 
-    /// Stops every server: closes its pipe and reaps it. Call once, when done.
+    /// Stops every server and template: closes its pipe and reaps it. Call once, when done.
     public func shutdown() async {
-        await Self.stop(servers)
+        await Self.stop(servers, templates)
     }
 
     /// Kills one server with SIGKILL (by its own pid) and returns that pid; the next snippet
@@ -125,7 +149,7 @@ public final class ServerPool: Sendable {
         servers[slot][tier].killProcess()
     }
 
-    private static func stop(_ servers: [[ForkServer]]) async {
+    private static func stop(_ servers: [[ForkServer]], _ templates: [ServerTemplate]) async {
         await withTaskGroup(of: Void.self) { group in
             for server in servers.joined() {
                 group.addTask {
@@ -136,6 +160,13 @@ public final class ServerPool: Sendable {
                         }
                     }
                 }
+            }
+        }
+        // Templates last: a server that was starting has its answer by now.
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                for template in templates { template.stop() }
+                continuation.resume()
             }
         }
     }

@@ -28,6 +28,28 @@ enum WireFormat {
 
     static var maxCodeBytes: Int { Int(VS_MAX_CODE_BYTES) }
 
+    static let forkReplySize = MemoryLayout<vs_fork_reply>.size
+
+    /// The frame that asks a template for a server; its two descriptors travel with it.
+    static func forkRequest() -> [UInt8] {
+        var request = vs_fork_request()
+        request.magic = VS_FORK_MAGIC
+        return withUnsafeBytes(of: &request) { Array($0) }
+    }
+
+    /// A template's answer to a fork request.
+    enum ForkReply: Sendable {
+        case forked(pid: Int32)
+        case failed(errno: Int32)
+    }
+
+    static func forkReply(_ bytes: [UInt8]) -> ForkReply? {
+        guard bytes.count == forkReplySize else { return nil }
+        let r = bytes.withUnsafeBytes { $0.loadUnaligned(as: vs_fork_reply.self) }
+        guard r.magic == VS_FORK_MAGIC else { return nil }
+        return r.server_pid > 0 ? .forked(pid: Int32(bitPattern: r.server_pid)) : .failed(errno: r.error)
+    }
+
     struct Hello: Sendable {
         var ok: Bool
         var failure: StartFailure

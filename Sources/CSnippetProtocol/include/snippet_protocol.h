@@ -5,8 +5,9 @@
 
 #include <stdint.h>
 
-#define VS_PROTOCOL_VERSION 2u
+#define VS_PROTOCOL_VERSION 3u
 #define VS_HELLO_MAGIC 0x4f4c4856u    /* "VHLO" */
+#define VS_FORK_MAGIC 0x4b524656u     /* "VFRK" */
 #define VS_REQUEST_MAGIC 0x51455256u  /* "VREQ" */
 #define VS_RESPONSE_MAGIC 0x53455256u /* "VRES" */
 
@@ -63,6 +64,22 @@ struct vs_hello {
     uint32_t note_length;
     uint32_t failure; /* enum vs_start_failure */
     uint32_t missing; /* enum vs_protection bits required, lacking and not accepted */
+    uint32_t reserved;
+};
+
+/* A template (snippet-server --template) answers its hello on its one socket, then serves these:
+ * the Swift side asks for a new server with this frame, the new server's request and response
+ * descriptors attached to it (SCM_RIGHTS, in this order), and the template answers with a
+ * vs_fork_reply. The new server then says its own hello on the response descriptor. */
+struct vs_fork_request {
+    uint32_t magic;
+    uint32_t reserved;
+};
+
+struct vs_fork_reply {
+    uint32_t magic;
+    uint32_t server_pid; /* 0: no server, `error` says why */
+    int32_t error;       /* errno of the step that failed */
     uint32_t reserved;
 };
 

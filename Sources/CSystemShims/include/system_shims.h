@@ -14,6 +14,10 @@ int vs_socketpair_cloexec(int fds[_Nonnull 2]);
 /* send(MSG_NOSIGNAL): the count written, or -1 with errno. */
 long vs_send_nosignal(int fd, const void *_Nonnull bytes, unsigned long count);
 
+/* sendmsg(MSG_NOSIGNAL) of `count` bytes with `fd_count` descriptors attached (SCM_RIGHTS): the
+ * count written, or -1 with errno. The descriptors travel with the first byte. */
+long vs_send_with_fds(int fd, const void *_Nonnull bytes, unsigned long count, const int *_Nonnull fds, int fd_count);
+
 /* Cores in this process's affinity mask (what Slurm or a cpuset gives us), or 0 if unknown. */
 int vs_affinity_cores(void);
 
