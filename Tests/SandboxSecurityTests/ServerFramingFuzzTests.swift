@@ -1,8 +1,9 @@
-// Random and mutated request frames written straight into a fork server: it must answer what
-// it can parse and exit cleanly at the first malformed frame, never crash, hang or run a child
-// on garbage.
+// Random and mutated request frames written straight into a fork server (and fork requests into a
+// template): it must answer what it can parse and exit cleanly at the first malformed frame,
+// never crash, hang or run a child (or fork a server) on garbage.
 
 import Foundation
+import Glibc
 import TestSupport
 import Testing
 
@@ -68,6 +69,56 @@ struct ServerFramingFuzzTests {
         }
         #expect(failures.isEmpty, "seed \(seed): \(failures.joined(separator: "\n"))")
         #expect(strayProcesses().isEmpty)
+    }
+
+    static let forkMagic: UInt32 = 0x4B52_4656
+
+    /// A template's fork requests come with two descriptors; junk, a request cut short, or a
+    /// well-formed one without its descriptors must end the template cleanly, without a server.
+    @Test func malformedForkRequestsEndTheTemplateCleanly() async throws {
+        let server = Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("snippet-server")
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var rng = SeededGenerator(state: seed)
+        var failures: [String] = []
+        for i in 0..<20 {
+            var magic: [UInt8] = []
+            withUnsafeBytes(of: Self.forkMagic.littleEndian) { magic += $0 }
+            let junk = (0..<Int.random(in: 1...64, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let bytes = [junk, magic + [0, 0, 0, 0], Array(magic.prefix(Int.random(in: 1...4, using: &rng)))][i % 3]
+            var pair: [Int32] = [-1, -1]
+            try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0)
+            let process = Process()
+            process.executableURL = server
+            process.arguments = ["--template", "--preload", "math"]
+            process.environment = [:]
+            let theirs = FileHandle(fileDescriptor: pair[1], closeOnDealloc: true)
+            process.standardInput = theirs
+            process.standardOutput = theirs
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            try theirs.close()
+            let ours = FileHandle(fileDescriptor: pair[0], closeOnDealloc: true)
+            let hello = try ours.read(upToCount: 40) ?? Data()
+            try ours.write(contentsOf: bytes)
+            shutdown(pair[0], Int32(SHUT_WR))
+            let deadline = Date().addingTimeInterval(20)
+            while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            // What it answered: end of file, or a reset when it left our bytes unread.
+            var rest = [UInt8](repeating: 0, count: 256), answered = 0
+            while case let n = read(pair[0], &rest[0], rest.count), n > 0 { answered += n }
+            try ours.close()
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                failures.append("input \(i): the template hung")
+                continue
+            }
+            if hello.count != 40 { failures.append("input \(i): no hello (\(hello.count) bytes)") }
+            if answered > 0 { failures.append("input \(i): answered \(answered) bytes (a server was forked?)") }
+            if process.terminationReason == .uncaughtSignal {
+                failures.append("input \(i): killed by signal \(process.terminationStatus)")
+            }
+        }
+        #expect(failures.isEmpty, "seed \(seed): \(failures.joined(separator: "\n"))")
     }
 }
 }
