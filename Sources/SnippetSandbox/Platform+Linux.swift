@@ -40,14 +40,15 @@ func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
     return true
 }
 
-/// Writes all of `bytes` to a socket with `descriptors` attached to the first byte (SCM_RIGHTS);
-/// false when the peer is gone.
-func sendAll(_ fd: Int32, _ bytes: [UInt8], attaching descriptors: [Int32]) -> Bool {
+/// Writes all of `bytes` to a socket with `descriptors` attached to the first byte (SCM_RIGHTS):
+/// 0, or the errno of the failure (EPIPE when the peer is gone).
+func sendAll(_ fd: Int32, _ bytes: [UInt8], attaching descriptors: [Int32]) -> Int32 {
     let n = bytes.withUnsafeBytes { raw in
         descriptors.withUnsafeBufferPointer { fds in
             vs_send_with_fds(fd, raw.baseAddress!, UInt(bytes.count), fds.baseAddress!, Int32(fds.count))
         }
     }
     if n < 0 && errno == EINTR { return sendAll(fd, bytes, attaching: descriptors) }
-    return n > 0 && (n == bytes.count || sendAll(fd, Array(bytes[n...])))
+    if n < 0 { return errno }
+    return n == bytes.count || sendAll(fd, Array(bytes[n...])) ? 0 : EPIPE
 }

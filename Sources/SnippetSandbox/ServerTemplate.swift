@@ -51,8 +51,13 @@ final class ServerTemplate: Sendable {
     func forkServer(requests: Int32, responses: Int32) throws(SandboxError) -> pid_t {
         try running.withLock { (running: inout Running?) throws(SandboxError) -> pid_t in
             let template = try ensure(&running)
-            guard sendAll(template.control, WireFormat.forkRequest(), attaching: [requests, responses]) else {
-                throw lose(&running, "stopped taking fork requests")
+            switch sendAll(template.control, WireFormat.forkRequest(), attaching: [requests, responses]) {
+            case 0: break
+            case EPIPE, ECONNRESET: throw lose(&running, "stopped taking fork requests")
+            case let code:
+                // The template is fine; the kernel refused the descriptors for now (ETOOMANYREFS:
+                // this user's descriptors in flight, README's Notes): a retry may pass.
+                throw SandboxError(.serverStartInterrupted, "could not pass a new server's descriptors to \(launch.name)", errno: code)
             }
             let reply: WireFormat.ForkReply?
             do throws(SandboxError) {
