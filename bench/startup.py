@@ -94,8 +94,8 @@ def measure(binary, jobs_list, repeat, folder):
     path = os.path.join(folder, "startup-16.jsonl")
     small_input(path)
     rows = {j: {"wall_s": [], "cpu_s": [], "peak_pss_mib": [], "processes_seen": [], "unreadable": []} for j in jobs_list}
-    for _ in range(repeat):  # interleaved: the machine's load drifts
-        for j in jobs_list:
+    for r in range(repeat):  # interleaved, the order rotated: the machine's load drifts
+        for j in jobs_list[r % len(jobs_list):] + jobs_list[:r % len(jobs_list)]:
             for key, value in one_run(binary, path, j).items():
                 rows[j][key].append(value)
     return {j: {k: statistics.median(v) for k, v in r.items()} | {"runs": r} for j, r in rows.items()}
