@@ -28,49 +28,74 @@ def small_input(path):
             f.write(json.dumps({"id": i, "code": codes[i % 3], "result": "$5$"}) + "\n")
 
 
-def session_pss_kib(sid):
-    """Sum of Pss over the processes of session `sid` (the run, its servers, their children)."""
-    total = 0
+def _processes():
+    """{pid: (starttime, ppid, session)} of every live process."""
+    procs = {}
     for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            if int(fields[3]) != sid:  # field 6, the session
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                procs[int(name)] = (fields[19], int(fields[1]), int(fields[3]))
+            except (OSError, IndexError, ValueError):
                 continue
-            with open(f"/proc/{name}/smaps_rollup") as f:
-                total += next(int(l.split()[1]) for l in f if l.startswith("Pss:"))
-        except (OSError, StopIteration, IndexError, ValueError):
-            continue
-    return total
+    return procs
+
+
+def run_pss_kib(cli, known):
+    """(Sum of Pss, processes, unreadable) over the processes of the run: the CLI, every process
+    whose parent is one of the run's, and every process in a session one of them leads. Not the
+    CLI's session alone: each fork server calls setsid (server.c, own_session: an autogroup per
+    server), and its children inherit the server's session. `known` ({pid: starttime}) carries the
+    run's processes from sample to sample, so that an orphan (re-parented to init) still counts."""
+    procs = _processes()
+    run = {cli} | {pid for pid, (start, _, _) in procs.items() if known.get(pid) == start}
+    while True:
+        more = {pid for pid, (_, ppid, sid) in procs.items() if pid not in run and (ppid in run or sid in run)}
+        if not more:
+            break
+        run |= more
+    known.update({pid: procs[pid][0] for pid in run if pid in procs})
+    total, unreadable = 0, 0
+    for pid in run:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # exited since the listing (ESRCH: exiting now)
+        except (OSError, StopIteration, ValueError):
+            unreadable += 1  # counted: a process whose memory this sampler cannot see
+    return total, len(run), unreadable
 
 
 def one_run(binary, path, jobs):
     """Wall, CPU of the whole tree (wait4's usage of the CLI holds its reaped servers and their
-    children) and peak PSS of the session, sampled every 20 ms."""
+    children), peak PSS of the run's processes sampled every 20 ms, how many processes the
+    sampler saw (distinct) and how many of them it could not read."""
     start = time.monotonic()
     p = subprocess.Popen([binary, path, "-o", path + f".out{jobs}", "--jobs", str(jobs)], stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    peak = 0
+    peak, known, unreadable = 0, {}, 0
     while True:
         pid, status, usage = os.wait4(p.pid, os.WNOHANG)
         if pid == p.pid:
             break
-        peak = max(peak, session_pss_kib(p.pid))
+        pss, _, missed = run_pss_kib(p.pid, known)
+        peak, unreadable = max(peak, pss), max(unreadable, missed)
         time.sleep(0.02)
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
         sys.exit(f"{binary} --jobs {jobs} exited with {p.returncode}")
-    return {"wall_s": time.monotonic() - start, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_pss_mib": peak / 1024}
+    return {"wall_s": time.monotonic() - start, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_pss_mib": peak / 1024,
+            "processes_seen": len(known), "unreadable": unreadable}
 
 
 def measure(binary, jobs_list, repeat, folder):
     path = os.path.join(folder, "startup-16.jsonl")
     small_input(path)
-    rows = {j: {"wall_s": [], "cpu_s": [], "peak_pss_mib": []} for j in jobs_list}
-    for _ in range(repeat):  # interleaved: the machine's load drifts
-        for j in jobs_list:
+    rows = {j: {"wall_s": [], "cpu_s": [], "peak_pss_mib": [], "processes_seen": [], "unreadable": []} for j in jobs_list}
+    for r in range(repeat):  # interleaved, the order rotated: the machine's load drifts
+        for j in jobs_list[r % len(jobs_list):] + jobs_list[:r % len(jobs_list)]:
             for key, value in one_run(binary, path, j).items():
                 rows[j][key].append(value)
     return {j: {k: statistics.median(v) for k, v in r.items()} | {"runs": r} for j, r in rows.items()}
@@ -79,10 +104,11 @@ def measure(binary, jobs_list, repeat, folder):
 def report(result):
     jobs = sorted(result)
     print(f"start-up: 16 records over three tiers, median of {len(result[jobs[0]]['runs']['wall_s'])} interleaved runs")
-    print(f"  {'--jobs':>6} {'wall s':>8} {'CPU s':>8} {'peak PSS MiB':>13}")
+    print(f"  {'--jobs':>6} {'wall s':>8} {'CPU s':>8} {'peak PSS MiB':>13} {'processes':>10} {'unreadable':>10}")
     for j in jobs:
-        r = result[j]
-        print(f"  {j:>6} {r['wall_s']:8.2f} {r['cpu_s']:8.2f} {r['peak_pss_mib']:13.1f}")
+        r, runs = result[j], result[j]["runs"]
+        print(f"  {j:>6} {r['wall_s']:8.2f} {r['cpu_s']:8.2f} {r['peak_pss_mib']:13.1f} "
+              f"{r['processes_seen']:10.0f} {max(runs['unreadable']):10d}")
     lo, hi = result[jobs[0]], result[jobs[-1]]
     cpu, mem = hi["cpu_s"] / lo["cpu_s"], hi["peak_pss_mib"] / lo["peak_pss_mib"]
     print(f"  [{'holds' if cpu <= 1.5 else 'MISSED'}] CPU at --jobs {jobs[-1]} <= 1.5x --jobs {jobs[0]}: {cpu:.2f}x")
