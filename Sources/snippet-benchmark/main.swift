@@ -66,6 +66,8 @@ let records: [(code: String, kind: String)] = lines.compactMap { line in
 let codes = records.map(\.code)
 let total = options.count ?? codes.count
 let pool = try await ServerPool(configuration: SandboxConfiguration(servers: options.jobs, preload: options.preload, routeByImports: options.routing))
+// Every template and server up before the clock starts: this measures the snippets, not start-up.
+await pool.startAll()
 let pids = pool.serverProcessIDs
 let rssBefore = pids.map(residentMiB)
 let cpuBefore = pids.map(cpuSeconds).reduce(0, +)
@@ -88,6 +90,7 @@ print(String(format: "snippet_wall_ms_p99: %.2f", percentile(walls, 0.99)))
 print(String(format: "cpu_ms_per_snippet: %.3f", (cpuAfter - cpuBefore) * 1000 / Double(total)))
 print("server_rss_mib_before: \(rssBefore.map { String(format: "%.1f", $0) }.joined(separator: " "))")
 print("server_rss_mib_after: \(rssAfter.map { String(format: "%.1f", $0) }.joined(separator: " "))")
+print("template_rss_mib: \(pool.templateProcessIDs.map { String(format: "%.1f", residentMiB($0)) }.joined(separator: " "))")
 print("outcomes: \(outcomes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
 var byKind: [String: [Double]] = [:]
 for (i, run) in runs.enumerated() {
