@@ -189,12 +189,19 @@ static int take_protocol_fds(int *request_fd, int *response_fd) {
  * threads, and every child inherits its server's. As each server runs one child at a time, a
  * child with 60 busy threads then cannot starve the child of another server into a wall-clock
  * timeout (neighbours/cpu_threads_starve.py). One setsid per server: one per child would cost
- * an autogroup's creation and teardown every time (0.5 ms of CPU measured). The server was
- * spawned as leader of its own process group, which setsid refuses, so it first steps into its
- * parent's group (same session) for the moment; where it cannot, it goes on without. */
+ * an autogroup's creation and teardown every time (0.5 ms of CPU measured). A server cloned from
+ * its template is no process-group leader, so setsid simply works. One started by hand may lead
+ * its group, which setsid refuses: it first steps into its parent's group (same session), which
+ * it cannot name when that group lives outside its PID namespace (getpgid answers 0); then it
+ * goes on without. */
 static void own_session(void) {
-    if (getsid(0) == getpid()) return;
-    if (setpgid(0, getpgid(getppid())) != 0 || setsid() < 0) PLOG_E("a session of our own (CPU share per server)");
+    if (getsid(0) == getpid() || setsid() >= 0) return;
+    pid_t group = getpgid(getppid());
+    if (group <= 0) {
+        LOG_E("a session of our own (CPU share per server): our parent's process group is not in our PID namespace");
+        return;
+    }
+    if (setpgid(0, group) != 0 || setsid() < 0) PLOG_E("a session of our own (CPU share per server)");
 }
 
 static uint32_t available_protections(int abi, bool *can_drop) {
