@@ -238,10 +238,21 @@ static int rebuild_landlock(struct vs_confinement *c, int abi, const char *scrat
 }
 
 /* Zeroes the stack the next request's calls will reuse: deeper than any of them goes (the
- * reaper, snprintf's conversions, libseccomp's name lookup use a few KiB). */
+ * reaper, snprintf's conversions, libseccomp's name lookup use a few KiB). The whole pages are
+ * given back rather than written: written, each of the 16 is a write fault in the server after
+ * every fork (the fork left it write-protected) and one more page table entry every child
+ * copies and drops; given back, only the few the next request touches come back, zero-filled
+ * (server page faults per print(2 + 3): 25 -> 10). */
 static __attribute__((noinline)) void wipe_stack_below(void) {
     char stale[64 * 1024];
-    explicit_bzero(stale, sizeof stale);
+    const uintptr_t page = 4096, start = (uintptr_t)stale, end = start + sizeof stale;
+    const uintptr_t first = (start + page - 1) & ~(page - 1), last = end & ~(page - 1);
+    if (madvise((void *)first, last - first, MADV_DONTNEED) == 0) {
+        explicit_bzero(stale, first - start);
+        explicit_bzero((void *)last, end - last);
+    } else {
+        explicit_bzero(stale, sizeof stale);
+    }
     __asm__ volatile("" : : "r"(stale) : "memory");
 }
 

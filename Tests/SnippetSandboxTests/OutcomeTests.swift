@@ -30,6 +30,18 @@ struct OutcomeTests {
         #expect(message == "invalid syntax")
     }
 
+    /// The runner compiles through CPython's C call, which would stop at the NUL and run the first
+    /// line; compile()'s own refusal of the whole source must stand instead.
+    @Test func nulByteInTheSourceIsASyntaxError() async throws {
+        let run = try await SharedPool.get().run("print('before')\u{0}print('after')")
+        guard case .syntaxError(let message) = run.outcome else {
+            Issue.record("expected a syntax error; \(run.explanation)")
+            return
+        }
+        #expect(message.contains("null bytes"), "\(message)")
+        #expect(run.stdout.isEmpty)
+    }
+
     @Test func wallClockTimeout() async throws {
         let limits = SandboxLimits(wallTime: .milliseconds(500), cpuTime: .seconds(5))
         let run = try await SharedPool.get().run("import time\nprint('started', flush=True)\ntime.sleep(30)", limits: limits)
