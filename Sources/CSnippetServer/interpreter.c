@@ -428,8 +428,7 @@ static PyObject *compile_snippet(PyObject *text) {
     if (!utf8) return NULL;
     if (strlen(utf8) != (size_t)size) return PyObject_CallFunction(vs_compile, "Oss", text, "<snippet>", "exec");
     PyObject *filename = PyUnicode_FromString("<snippet>");
-    PyCompilerFlags flags = _PyCompilerFlags_INIT;
-    flags.cf_flags = PyCF_SOURCE_IS_UTF8;
+    PyCompilerFlags flags = {.cf_flags = PyCF_SOURCE_IS_UTF8, .cf_feature_version = PY_MINOR_VERSION};
     PyObject *code = filename ? Py_CompileStringObject(utf8, filename, Py_file_input, &flags, -1) : NULL;
     Py_XDECREF(filename);
     return code;

@@ -245,9 +245,10 @@ static int rebuild_landlock(struct vs_confinement *c, int abi, const char *scrat
  * (server page faults per print(2 + 3): 25 -> 10). */
 static __attribute__((noinline)) void wipe_stack_below(void) {
     char stale[64 * 1024];
-    const uintptr_t page = 4096, start = (uintptr_t)stale, end = start + sizeof stale;
+    const uintptr_t page = (uintptr_t)getpagesize(), start = (uintptr_t)stale, end = start + sizeof stale;
     const uintptr_t first = (start + page - 1) & ~(page - 1), last = end & ~(page - 1);
-    if (madvise((void *)first, last - first, MADV_DONTNEED) == 0) {
+    /* With pages as large as the area (64 KiB on some aarch64 kernels) there may be none whole. */
+    if (last > first && madvise((void *)first, last - first, MADV_DONTNEED) == 0) {
         explicit_bzero(stale, first - start);
         explicit_bzero((void *)last, end - last);
     } else {
