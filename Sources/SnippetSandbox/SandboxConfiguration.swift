@@ -5,7 +5,8 @@ public struct SandboxConfiguration: Sendable, Hashable {
     /// Snippets that run at once, each in its own slot. A slot keeps one fork server per preload
     /// tier (see `routeByImports`) and runs one child at a time. Default: one per core.
     public var servers: Int
-    /// Modules each server imports once, before any snippet, so snippets pay nothing for them.
+    /// Modules imported once per preload tier (in the template its servers are cloned from), before
+    /// any snippet, so snippets pay nothing for them.
     public var preload: [String]
     /// Route each snippet to the lightest server whose preload covers the heavy modules it names
     /// (see `Routing`). Default true; false runs everything on servers with the full preload.

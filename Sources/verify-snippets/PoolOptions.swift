@@ -7,13 +7,15 @@ import SnippetSandbox
 struct PoolOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Snippets run at once, each slot with its own fork servers (default: one per core). Example: --jobs 8",
+            "Snippets run at once, each slot with its own fork servers (default: one per core); the servers are "
+                + "cloned from one warmed template per preload tier, so start-up does not grow with it. Example: --jobs 8",
             valueName: "n"))
     var jobs: Int?
 
     @Option(
         help: ArgumentHelp(
-            "Modules each server imports once, before any snippet, comma-separated. Example: --preload math,fractions,sympy",
+            "Modules imported once per tier, before its first snippet, comma-separated (numpy, scipy and sympy make "
+                + "tiers of their own, started only when a snippet names them). Example: --preload math,fractions,sympy",
             valueName: "modules"))
     var preload = ModuleList(SandboxConfiguration.defaultPreload)
 

@@ -254,10 +254,14 @@ struct VerifySnippetsCLITests {
 
         SANDBOX POOL:
           --jobs <n>              Snippets run at once, each slot with its own fork
-                                  servers (default: one per core). Example: --jobs 8
-          --preload <modules>     Modules each server imports once, before any snippet,
-                                  comma-separated. Example: --preload
-                                  math,fractions,sympy (default:
+                                  servers (default: one per core); the servers are
+                                  cloned from one warmed template per preload tier, so
+                                  start-up does not grow with it. Example: --jobs 8
+          --preload <modules>     Modules imported once per tier, before its first
+                                  snippet, comma-separated (numpy, scipy and sympy make
+                                  tiers of their own, started only when a snippet names
+                                  them). Example: --preload math,fractions,sympy
+                                  (default:
                                   math,cmath,fractions,decimal,itertools,functools,statistics,random,re,numpy,sympy,scipy)
           --python-path <folders> Folders of Python packages snippets may import,
                                   searched before the distribution's: colon-separated
