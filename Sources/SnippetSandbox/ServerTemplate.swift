@@ -29,8 +29,16 @@ final class ServerTemplate: Sendable {
         var hello: WireFormat.Hello
     }
 
+    /// The running template, and a refusal no restart can change (a missing protection, a
+    /// module that does not import, a bad option): kept, so that each later request fails at
+    /// once instead of starting the template again for every snippet of its tier.
+    private struct State: Sendable {
+        var running: Running?
+        var refusal: SandboxError?
+    }
+
     let launch: Launch
-    private let running = Mutex<Running?>(nil)
+    private let state = Mutex(State())
     /// The running template's pid, readable without waiting for the lock (0: none).
     private let runningPID = Atomic<Int32>(0)
 
@@ -40,8 +48,8 @@ final class ServerTemplate: Sendable {
 
     /// Starts the template if it is not running and returns its hello.
     func start() throws(SandboxError) -> WireFormat.Hello {
-        try running.withLock { (running: inout Running?) throws(SandboxError) -> WireFormat.Hello in
-            try ensure(&running).hello
+        try state.withLock { (state: inout State) throws(SandboxError) -> WireFormat.Hello in
+            try ensure(&state).hello
         }
     }
 
@@ -49,11 +57,11 @@ final class ServerTemplate: Sendable {
     /// hello and responses to `responses` (the caller then closes its copies), and returns its
     /// pid: a child of this process from then on, which the caller must reap.
     func forkServer(requests: Int32, responses: Int32) throws(SandboxError) -> pid_t {
-        try running.withLock { (running: inout Running?) throws(SandboxError) -> pid_t in
-            let template = try ensure(&running)
+        try state.withLock { (state: inout State) throws(SandboxError) -> pid_t in
+            let template = try ensure(&state)
             switch sendAll(template.control, WireFormat.forkRequest(), attaching: [requests, responses]) {
             case 0: break
-            case EPIPE, ECONNRESET: throw lose(&running, "stopped taking fork requests")
+            case EPIPE, ECONNRESET: throw lose(&state.running, "stopped taking fork requests")
             case let code:
                 // The template is fine; the kernel refused the descriptors for now (ETOOMANYREFS:
                 // this user's descriptors in flight, README's Notes): a retry may pass.
@@ -64,23 +72,23 @@ final class ServerTemplate: Sendable {
                 reply = try readExactly(template.control, WireFormat.forkReplySize, until: .now + .seconds(30))
                     .flatMap(WireFormat.forkReply)
             } catch {
-                throw lose(&running, "did not answer a fork request in time")
+                throw lose(&state.running, "did not answer a fork request in time")
             }
             switch reply {
             case .forked(let pid)?: return pid
             case .failed(let code)?:
                 throw SandboxError(.spawnFailed, "\(launch.name) could not fork a server", errno: code)
             case nil:
-                throw lose(&running, "did not answer a fork request")
+                throw lose(&state.running, "did not answer a fork request")
             }
         }
     }
 
     /// Closes the template's socket (it exits at end of input) and reaps it.
     func stop() {
-        let stopped = running.withLock { (running: inout Running?) -> Running? in
-            defer { running = nil }
-            return running
+        let stopped = state.withLock { (state: inout State) -> Running? in
+            defer { state.running = nil }
+            return state.running
         }
         guard let stopped else { return }
         runningPID.store(0, ordering: .releasing)
@@ -95,17 +103,19 @@ final class ServerTemplate: Sendable {
     }
 
     /// The running template, started now if it is not running or has died since.
-    private func ensure(_ running: inout Running?) throws(SandboxError) -> Running {
-        if let idle = running, hungUp(idle.control) {
-            _ = lose(&running, "died while idle")
+    private func ensure(_ state: inout State) throws(SandboxError) -> Running {
+        if let refusal = state.refusal { throw refusal }
+        if let idle = state.running, hungUp(idle.control) {
+            _ = lose(&state.running, "died while idle")
         }
-        if let running { return running }
+        if let running = state.running { return running }
         let spawned = try spawn()
         let hello: WireFormat.Hello?
         do throws(SandboxError) {
             hello = try readHello(spawned.control, from: launch.name, until: .now + launch.startTimeout)
         } catch {
             terminate(spawned.pid, closing: [spawned.control])
+            if !error.isTransient { state.refusal = error }
             throw error
         }
         guard let hello else {
@@ -114,7 +124,7 @@ final class ServerTemplate: Sendable {
             throw SandboxError(.serverStartInterrupted, "\(launch.name) \(end) while starting")
         }
         let started = Running(pid: spawned.pid, control: spawned.control, hello: hello)
-        running = started
+        state.running = started
         runningPID.store(spawned.pid, ordering: .releasing)
         return started
     }

@@ -99,6 +99,31 @@ struct TemplateTests {
         #expect(kill(template, 0) != 0, "the killed template is reaped, not a zombie")
     }
 
+    /// A heavier tier whose preload is installed but does not import (a broken numpy first on
+    /// the path) fails its own snippets with the import error, and the other tiers serve on.
+    @Test func aTierThatCannotStartFailsOnlyItsOwnSnippets() async throws {
+        let fm = FileManager.default
+        let site = fm.temporaryDirectory.appendingPathComponent("verify-snippets-broken-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: site) }
+        try fm.createDirectory(at: site.appendingPathComponent("numpy"), withIntermediateDirectories: true)
+        try "raise ImportError('this numpy is broken on purpose')\n"
+            .write(to: site.appendingPathComponent("numpy/__init__.py"), atomically: true, encoding: .utf8)
+        for folder in [site, site.appendingPathComponent("numpy")] {
+            try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
+        }
+        let pool = try await ServerPool(configuration: SandboxConfiguration(
+            servers: 1, preload: ["math", "numpy"], packageFolders: [site.path]))
+        let first = await pool.run("import numpy\nprint(1)")
+        let light = await pool.run("print(2)")
+        let again = await pool.run("import numpy\nprint(3)")
+        await pool.shutdown()
+        for run in [first, again] {
+            #expect(run.outcome.kind == .sandboxError && run.outcome.summary.contains("this numpy is broken on purpose"),
+                    "\(run.explanation)")
+        }
+        #expect(light.stdout == "2\n", "\(light.explanation)")
+    }
+
     /// The modules a heavier tier preloads are looked for (not imported) by the lightest tier's
     /// template, so that a missing one stops the pool before its first snippet. Asked of the
     /// server executable directly: every module the pool could name here is installed.
