@@ -190,6 +190,24 @@ struct VerifySnippetsCLITests {
                 "protections: \(protections)")
         let asRoot = try CLI.run([CLI.fixture("flat.jsonl"), "--jobs", "1", "--timeout", "2"])
         #expect(try CLI.objects(file: "\(folder)/weaker.jsonl").map(verdicts) == CLI.objects(asRoot.stdout).map(verdicts))
+
+        // Without the view each server's scratch folder is a folder of its own, not its
+        // template's: HOME, TMPDIR, tempfile and the working folder all name it, and it is writable.
+        let code = """
+            import os, tempfile
+            here = os.getcwd()
+            print(tempfile.gettempdir() == os.environ['HOME'] == os.environ['TMPDIR'] == here, here.startswith('/var/tmp/verify-snippets.'))
+            open(tempfile.mktemp(), 'w').write('x')
+            print('wrote')
+            """
+        let record = try JSONSerialization.data(withJSONObject: ["id": 1, "code": code, "result": "True"])
+        try (record + Data("\n".utf8)).write(to: URL(fileURLWithPath: "\(folder)/scratch.jsonl"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: "\(folder)/scratch.jsonl")
+        let scratch = try CLI.run(["\(folder)/scratch.jsonl", "--jobs", "1", "--allow-weaker-sandbox", "private-root"],
+                                  launcher: launcher)
+        #expect(scratch.status == 0, "stderr: \(scratch.stderr)")
+        let printed = try CLI.objects(scratch.stdout).first?["execution_output"] as? String
+        #expect(printed == "True True\nwrote", "\(scratch.stdout)")
     }
 
     // MARK: --help
