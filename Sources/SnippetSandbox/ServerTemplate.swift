@@ -26,7 +26,6 @@ final class ServerTemplate: Sendable {
     private struct Running: Sendable {
         var pid: pid_t
         var control: Int32 // both directions: hello and fork replies in, fork requests out
-        var hello: WireFormat.Hello
     }
 
     /// The running template, and a refusal no restart can change (a missing protection, a
@@ -44,13 +43,6 @@ final class ServerTemplate: Sendable {
 
     init(launch: Launch) {
         self.launch = launch
-    }
-
-    /// Starts the template if it is not running and returns its hello.
-    func start() throws(SandboxError) -> WireFormat.Hello {
-        try state.withLock { (state: inout State) throws(SandboxError) -> WireFormat.Hello in
-            try ensure(&state).hello
-        }
     }
 
     /// Forks a new server of this tier that reads its requests from `requests` and writes its
@@ -112,18 +104,19 @@ final class ServerTemplate: Sendable {
         let spawned = try spawn()
         let hello: WireFormat.Hello?
         do throws(SandboxError) {
+            // What it enforces is what its servers say in their own hellos: this one only says it is ready.
             hello = try readHello(spawned.control, from: launch.name, until: .now + launch.startTimeout)
         } catch {
             terminate(spawned.pid, closing: [spawned.control])
             if !error.isTransient { state.refusal = error }
             throw error
         }
-        guard let hello else {
+        guard hello != nil else {
             let end = reapExiting(spawned.pid)
             close(spawned.control)
             throw SandboxError(.serverStartInterrupted, "\(launch.name) \(end) while starting")
         }
-        let started = Running(pid: spawned.pid, control: spawned.control, hello: hello)
+        let started = Running(pid: spawned.pid, control: spawned.control)
         state.running = started
         runningPID.store(spawned.pid, ordering: .releasing)
         return started
